@@ -1,0 +1,349 @@
+//! The kinds of input shipshape recognises, and how a path (then, for YAML, content) decides one.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    Dockerfile,
+    Dockerignore,
+    Compose,
+    Kubernetes,
+    HelmChart,
+    HelmValues,
+    HelmTemplate,
+    Kustomization,
+    Haproxy,
+    Nginx,
+    GithubWorkflow,
+    GithubAction,
+    Dependabot,
+    Renovate,
+    GitlabCi,
+    OtherCi,
+    PreCommit,
+    Terraform,
+    TerraformVars,
+    TerraformLock,
+    PrometheusConfig,
+    PrometheusRules,
+    Alertmanager,
+    GrafanaDashboard,
+    GrafanaProvisioning,
+    OtelCollector,
+    LogShipper,
+    /// YAML whose purpose only its content can tell; settled after parsing.
+    Yaml,
+    /// YAML that turned out to be none of the above.
+    OtherYaml,
+}
+
+impl FileKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::Dockerignore => "dockerignore",
+            FileKind::Compose => "compose",
+            FileKind::Kubernetes => "kubernetes",
+            FileKind::HelmChart => "helm-chart",
+            FileKind::HelmValues => "helm-values",
+            FileKind::HelmTemplate => "helm-template",
+            FileKind::Kustomization => "kustomization",
+            FileKind::Haproxy => "haproxy",
+            FileKind::Nginx => "nginx",
+            FileKind::GithubWorkflow => "github-workflow",
+            FileKind::GithubAction => "github-action",
+            FileKind::Dependabot => "dependabot",
+            FileKind::Renovate => "renovate",
+            FileKind::GitlabCi => "gitlab-ci",
+            FileKind::OtherCi => "other-ci",
+            FileKind::PreCommit => "pre-commit",
+            FileKind::Terraform => "terraform",
+            FileKind::TerraformVars => "terraform-vars",
+            FileKind::TerraformLock => "terraform-lock",
+            FileKind::PrometheusConfig => "prometheus-config",
+            FileKind::PrometheusRules => "prometheus-rules",
+            FileKind::Alertmanager => "alertmanager",
+            FileKind::GrafanaDashboard => "grafana-dashboard",
+            FileKind::GrafanaProvisioning => "grafana-provisioning",
+            FileKind::OtelCollector => "otel-collector",
+            FileKind::LogShipper => "log-shipper",
+            FileKind::Yaml => "yaml",
+            FileKind::OtherYaml => "other-yaml",
+        }
+    }
+
+    /// Kinds whose text is YAML and goes through the shared YAML layer.
+    pub fn is_yaml(self) -> bool {
+        matches!(
+            self,
+            FileKind::Compose
+                | FileKind::Kubernetes
+                | FileKind::HelmChart
+                | FileKind::HelmValues
+                | FileKind::Kustomization
+                | FileKind::GithubWorkflow
+                | FileKind::GithubAction
+                | FileKind::Dependabot
+                | FileKind::GitlabCi
+                | FileKind::PreCommit
+                | FileKind::PrometheusConfig
+                | FileKind::PrometheusRules
+                | FileKind::Alertmanager
+                | FileKind::GrafanaProvisioning
+                | FileKind::OtelCollector
+                | FileKind::Yaml
+                | FileKind::OtherYaml
+        )
+    }
+
+    /// The kind a path alone gives, ignoring where Helm charts are.
+    pub fn from_path(path: &str) -> Option<FileKind> {
+        Self::from_path_in_repo(path, &[])
+    }
+
+    /// The kind a path gives; `chart_dirs` are folders holding a `Chart.yaml` (with trailing `/`).
+    pub fn from_path_in_repo(path: &str, chart_dirs: &[String]) -> Option<FileKind> {
+        let (dir, name) = crate::discover::split_dir(path);
+        let lower = name.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        let is_yaml_ext = matches!(ext, "yml" | "yaml");
+
+        if let Some(chart) = chart_dirs.iter().find(|c| path.starts_with(c.as_str())) {
+            let inner = &path[chart.len()..];
+            if inner.starts_with("templates/") || inner.contains("/templates/") {
+                return Some(FileKind::HelmTemplate);
+            }
+            if inner == "Chart.yaml" || inner == "Chart.yml" {
+                return Some(FileKind::HelmChart);
+            }
+            if !inner.contains('/') && lower.starts_with("values") && is_yaml_ext {
+                return Some(FileKind::HelmValues);
+            }
+        }
+
+        if lower == "dockerfile"
+            || lower.starts_with("dockerfile.")
+            || lower.ends_with(".dockerfile")
+            || lower == "containerfile"
+            || lower.starts_with("containerfile.")
+        {
+            return Some(FileKind::Dockerfile);
+        }
+        if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
+            return Some(FileKind::Dockerignore);
+        }
+        if lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml" {
+            return Some(FileKind::GitlabCi);
+        }
+        if dir.ends_with(".github/workflows/") && is_yaml_ext {
+            return Some(FileKind::GithubWorkflow);
+        }
+        if (lower == "action.yml" || lower == "action.yaml") && !dir.contains("/workflows/") {
+            return Some(FileKind::GithubAction);
+        }
+        if dir.ends_with(".github/") && (lower == "dependabot.yml" || lower == "dependabot.yaml") {
+            return Some(FileKind::Dependabot);
+        }
+        if matches!(
+            lower.as_str(),
+            "renovate.json" | "renovate.json5" | ".renovaterc" | ".renovaterc.json"
+        ) {
+            return Some(FileKind::Renovate);
+        }
+        if lower == ".pre-commit-config.yaml" || lower == ".pre-commit-config.yml" {
+            return Some(FileKind::PreCommit);
+        }
+        if matches!(
+            lower.as_str(),
+            "jenkinsfile"
+                | ".travis.yml"
+                | "azure-pipelines.yml"
+                | "bitbucket-pipelines.yml"
+                | ".drone.yml"
+        ) || dir.ends_with(".circleci/") && lower == "config.yml"
+        {
+            return Some(FileKind::OtherCi);
+        }
+        if (lower == "kustomization.yaml"
+            || lower == "kustomization.yml"
+            || name == "Kustomization")
+            && !name.is_empty()
+        {
+            return Some(FileKind::Kustomization);
+        }
+        if is_yaml_ext && (lower.starts_with("docker-compose") || lower.starts_with("compose.")) {
+            return Some(FileKind::Compose);
+        }
+        match ext {
+            "tf" => return Some(FileKind::Terraform),
+            "tfvars" => return Some(FileKind::TerraformVars),
+            _ => {}
+        }
+        if lower == ".terraform.lock.hcl" {
+            return Some(FileKind::TerraformLock);
+        }
+        if lower.ends_with(".tfvars.json") {
+            return Some(FileKind::TerraformVars);
+        }
+        if ext == "cfg" && lower.contains("haproxy") {
+            return Some(FileKind::Haproxy);
+        }
+        if ext == "conf" || ext == "cfg" {
+            // Settled by content: nginx and HAProxy configs go by many names.
+            return sniff_conf_name(&lower, dir);
+        }
+        if ext == "json" && (dir.contains("dashboard") || lower.contains("dashboard")) {
+            return Some(FileKind::GrafanaDashboard);
+        }
+        if is_yaml_ext {
+            return Some(FileKind::Yaml);
+        }
+        None
+    }
+}
+
+fn sniff_conf_name(lower: &str, dir: &str) -> Option<FileKind> {
+    if lower.starts_with("nginx") || dir.contains("nginx") {
+        Some(FileKind::Nginx)
+    } else if lower.starts_with("haproxy") || dir.contains("haproxy") {
+        Some(FileKind::Haproxy)
+    } else if matches!(
+        lower,
+        "fluent-bit.conf" | "fluentbit.conf" | "td-agent-bit.conf"
+    ) {
+        Some(FileKind::LogShipper)
+    } else {
+        None
+    }
+}
+
+/// Settles a `.conf`/`.cfg` file whose name did not say what it is.
+pub fn sniff_conf_content(text: &str) -> Option<FileKind> {
+    let mut haproxy = false;
+    let mut nginx = false;
+    for line in text.lines().take(2000) {
+        let t = line.trim_start();
+        if t.starts_with('#') {
+            continue;
+        }
+        let word = t.split_whitespace().next().unwrap_or("");
+        if line.len() == t.len() && matches!(word, "frontend" | "backend" | "listen" | "defaults") {
+            haproxy = true;
+        }
+        if matches!(word, "http" | "server" | "upstream" | "location") && t.contains('{') {
+            nginx = true;
+        }
+    }
+    if nginx {
+        Some(FileKind::Nginx)
+    } else if haproxy {
+        Some(FileKind::Haproxy)
+    } else {
+        None
+    }
+}
+
+/// Settles YAML whose path did not say what it is, from its first document's shape.
+pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
+    let mut kubernetes = false;
+    for doc in docs {
+        if doc.get("apiVersion").and_then(|n| n.as_str()).is_some()
+            && doc.get("kind").and_then(|n| n.as_str()).is_some()
+        {
+            kubernetes = true;
+            continue;
+        }
+        if let Some(services) = doc.get("services").and_then(|s| s.as_map()) {
+            let looks_compose = services
+                .iter()
+                .any(|e| e.value.get("image").is_some() || e.value.get("build").is_some());
+            if looks_compose {
+                return FileKind::Compose;
+            }
+        }
+        if doc.get("scrape_configs").is_some()
+            || (doc.get("global").is_some() && doc.get("rule_files").is_some())
+        {
+            return FileKind::PrometheusConfig;
+        }
+        if let Some(groups) = doc.get("groups").and_then(|g| g.as_seq())
+            && groups.iter().any(|g| g.get("rules").is_some())
+        {
+            return FileKind::PrometheusRules;
+        }
+        if doc.get("route").is_some() && doc.get("receivers").is_some() {
+            return FileKind::Alertmanager;
+        }
+        if doc.get("receivers").is_some()
+            && doc.get("exporters").is_some()
+            && doc.path(&["service", "pipelines"]).is_some()
+        {
+            return FileKind::OtelCollector;
+        }
+        if doc.get("datasources").is_some()
+            || (doc.get("providers").is_some() && doc.get("apiVersion").is_some())
+        {
+            return FileKind::GrafanaProvisioning;
+        }
+        if doc.get("scrape_configs").is_some() && doc.get("clients").is_some() {
+            return FileKind::LogShipper;
+        }
+        if doc.get("filebeat.inputs").is_some()
+            || doc.get("sources").is_some() && doc.get("sinks").is_some()
+        {
+            return FileKind::LogShipper;
+        }
+    }
+    if kubernetes {
+        FileKind::Kubernetes
+    } else {
+        FileKind::OtherYaml
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_decide_kinds() {
+        let k = |p| FileKind::from_path(p);
+        assert_eq!(k("Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("svc/Dockerfile.prod"), Some(FileKind::Dockerfile));
+        assert_eq!(k("build/api.Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("docker-compose.prod.yml"), Some(FileKind::Compose));
+        assert_eq!(k("compose.yaml"), Some(FileKind::Compose));
+        assert_eq!(
+            k(".github/workflows/ci.yml"),
+            Some(FileKind::GithubWorkflow)
+        );
+        assert_eq!(k(".github/dependabot.yml"), Some(FileKind::Dependabot));
+        assert_eq!(k(".gitlab-ci.yml"), Some(FileKind::GitlabCi));
+        assert_eq!(k("infra/main.tf"), Some(FileKind::Terraform));
+        assert_eq!(k("prod.tfvars"), Some(FileKind::TerraformVars));
+        assert_eq!(k("lb/haproxy.cfg"), Some(FileKind::Haproxy));
+        assert_eq!(k("nginx/nginx.conf"), Some(FileKind::Nginx));
+        assert_eq!(
+            k("overlays/prod/kustomization.yaml"),
+            Some(FileKind::Kustomization)
+        );
+        assert_eq!(k("k8s/app.yaml"), Some(FileKind::Yaml));
+        assert_eq!(k("README.md"), None);
+        assert_eq!(k("src/main.py"), None);
+    }
+
+    #[test]
+    fn chart_templates_are_never_yaml() {
+        let charts = vec!["charts/web/".to_string()];
+        let k = |p| FileKind::from_path_in_repo(p, &charts);
+        assert_eq!(
+            k("charts/web/templates/deploy.yaml"),
+            Some(FileKind::HelmTemplate)
+        );
+        assert_eq!(k("charts/web/Chart.yaml"), Some(FileKind::HelmChart));
+        assert_eq!(k("charts/web/values.yaml"), Some(FileKind::HelmValues));
+        assert_eq!(k("charts/web/values-prod.yaml"), Some(FileKind::HelmValues));
+    }
+}

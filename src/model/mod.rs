@@ -1,0 +1,7 @@
+//! The typed project model rules read, built once from the parsed files.
+
+pub mod compose;
+pub mod k8s;
+pub mod project;
+
+pub use project::{DockerfileUnit, Project};

@@ -1,0 +1,362 @@
+//! Reads and parses every discovered file in parallel, then builds the typed model and the
+//! cross-file index that rules query (selectors, HPA/PDB targets, build contexts).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::compose::ComposeFile;
+use super::k8s::{K8sObject, Selector};
+use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
+use crate::kind::{self, FileKind};
+use crate::parse::dockerfile::{self, Dockerfile};
+use crate::parse::span::LineIndex;
+use crate::parse::yaml::{self, DuplicateKey, Node, Value, YamlStream};
+use crate::parse::{FileId, ParseFailure, SourceFile};
+
+#[derive(Debug)]
+pub struct DockerfileUnit {
+    pub file: FileId,
+    pub df: Dockerfile,
+}
+
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Every file read, sorted by path; `FileId` indexes here.
+    pub files: Vec<SourceFile>,
+    pub dockerfiles: Vec<DockerfileUnit>,
+    pub compose: Vec<ComposeFile>,
+    pub k8s: Vec<K8sObject>,
+    /// Parsed YAML of kinds whose models come later (CI, monitoring, Helm, Kustomize).
+    pub other_yaml: Vec<(FileId, Vec<Node>)>,
+    pub failures: Vec<ParseFailure>,
+    pub duplicate_keys: Vec<(FileId, DuplicateKey)>,
+    pub notices: Vec<Notice>,
+}
+
+enum Content {
+    Dockerfile(Dockerfile),
+    Yaml(YamlStream),
+    Text,
+    Failed(String, usize),
+}
+
+struct Loaded1 {
+    candidate: Candidate,
+    kind: FileKind,
+    text: String,
+    content: Content,
+}
+
+impl Project {
+    /// Discovers, reads and parses everything under `root`.
+    pub fn load(root: &Path, options: &DiscoverOptions) -> std::io::Result<Project> {
+        let discovery = discover::discover(root, options)?;
+        let mut notices = discovery.notices;
+
+        let loaded: Vec<Result<Loaded1, Notice>> = discovery
+            .candidates
+            .into_par_iter()
+            .map(|candidate| load_one(candidate, options))
+            .collect();
+
+        let mut project = Project::default();
+        let mut yaml_docs: Vec<(FileId, Vec<Node>)> = Vec::new();
+        for item in loaded {
+            let item = match item {
+                Ok(item) => item,
+                Err(notice) => {
+                    notices.push(notice);
+                    continue;
+                }
+            };
+            let file = project.files.len();
+            match item.content {
+                Content::Dockerfile(df) => project.dockerfiles.push(DockerfileUnit { file, df }),
+                Content::Yaml(stream) => {
+                    project
+                        .duplicate_keys
+                        .extend(stream.duplicate_keys.into_iter().map(|d| (file, d)));
+                    yaml_docs.push((file, stream.documents));
+                }
+                Content::Text => {}
+                Content::Failed(message, offset) => project.failures.push(ParseFailure {
+                    file,
+                    message,
+                    offset,
+                }),
+            }
+            project.files.push(SourceFile {
+                lines: LineIndex::new(&item.text),
+                path: item.candidate.path,
+                kind: item.kind,
+                text: item.text,
+            });
+        }
+
+        let namespaces = kustomize_namespaces(&project.files, &yaml_docs);
+        for (file, docs) in yaml_docs {
+            let kind = match project.files[file].kind {
+                FileKind::Yaml => kind::sniff_yaml_content(&docs),
+                k => k,
+            };
+            project.files[file].kind = kind;
+            match kind {
+                FileKind::Compose => {
+                    let mut docs = docs.into_iter().filter(Node::is_map);
+                    if let Some(doc) = docs.next() {
+                        project.compose.push(ComposeFile::from_document(file, doc));
+                    }
+                }
+                FileKind::Kubernetes => {
+                    let default_ns = namespaces
+                        .get(&project.files[file].path)
+                        .map(String::as_str)
+                        .unwrap_or("default");
+                    for doc in docs {
+                        push_k8s(&mut project.k8s, file, doc, default_ns);
+                    }
+                }
+                _ => project.other_yaml.push((file, docs)),
+            }
+        }
+        notices.sort();
+        project.notices = notices;
+        Ok(project)
+    }
+
+    pub fn path(&self, file: FileId) -> &str {
+        &self.files[file].path
+    }
+
+    pub fn file(&self, file: FileId) -> &SourceFile {
+        &self.files[file]
+    }
+
+    pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| f.kind == kind)
+    }
+
+    /// Counts of files per kind, for the report header.
+    pub fn kind_counts(&self) -> BTreeMap<FileKind, usize> {
+        let mut counts = BTreeMap::new();
+        for f in &self.files {
+            *counts.entry(f.kind).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// The Dockerfile a compose build uses: `<context>/<dockerfile or Dockerfile>`,
+    /// with the context relative to the compose file's folder.
+    pub fn dockerfile_for_build(
+        &self,
+        compose_file: FileId,
+        context: &str,
+        dockerfile: Option<&str>,
+    ) -> Option<&DockerfileUnit> {
+        let (dir, _) = discover::split_dir(self.path(compose_file));
+        let joined = normalize(&format!(
+            "{dir}{context}/{}",
+            dockerfile.unwrap_or("Dockerfile")
+        ));
+        self.dockerfiles
+            .iter()
+            .find(|d| self.path(d.file) == joined)
+    }
+
+    /// Objects of one kind in one namespace.
+    pub fn k8s_in<'a>(
+        &'a self,
+        namespace: &'a str,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'a K8sObject> {
+        self.k8s
+            .iter()
+            .filter(move |o| o.kind == kind && o.namespace == namespace)
+    }
+
+    /// HorizontalPodAutoscalers whose `scaleTargetRef` names this workload.
+    pub fn hpas_for<'a>(&'a self, workload: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> {
+        self.k8s_in(&workload.namespace, "HorizontalPodAutoscaler")
+            .filter(move |hpa| {
+                let target = hpa.node.path(&["spec", "scaleTargetRef"]);
+                target.and_then(|t| t.get("name")).and_then(Node::as_str) == Some(&workload.name)
+                    && target.and_then(|t| t.get("kind")).and_then(Node::as_str)
+                        == Some(&workload.kind)
+            })
+    }
+
+    /// Objects of `kind` in the workload's namespace whose selector (at `selector_path`)
+    /// selects the workload's pods. `None` when some selector is templated and we cannot tell.
+    pub fn selecting<'a>(
+        &'a self,
+        workload: &'a K8sObject,
+        kind: &'a str,
+        selector_path: &'a [&'a str],
+        plain_map: bool,
+    ) -> Selection<'a> {
+        let labels = workload.pod_labels();
+        let mut found = Vec::new();
+        let mut undecidable = false;
+        for obj in self.k8s_in(&workload.namespace, kind) {
+            let Some(node) = obj.node.path(selector_path) else {
+                continue;
+            };
+            let selector = if plain_map {
+                Selector::from_map(node)
+            } else {
+                Selector::from_label_selector(node)
+            };
+            if selector.templated {
+                undecidable = true;
+            } else if selector.matches(&labels) {
+                found.push(obj);
+            }
+        }
+        Selection { found, undecidable }
+    }
+
+    /// A LimitRange in the namespace sets default container limits.
+    pub fn namespace_has_default_limits(&self, namespace: &str) -> bool {
+        self.k8s_in(namespace, "LimitRange").any(|lr| {
+            lr.node
+                .path(&["spec", "limits"])
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .any(|l| l.get("default").is_some())
+        })
+    }
+
+    /// Text of every CI pipeline file, for capability detection.
+    pub fn ci_files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().filter(|(_, f)| {
+            matches!(
+                f.kind,
+                FileKind::GithubWorkflow
+                    | FileKind::GithubAction
+                    | FileKind::GitlabCi
+                    | FileKind::OtherCi
+            )
+        })
+    }
+}
+
+pub struct Selection<'a> {
+    pub found: Vec<&'a K8sObject>,
+    pub undecidable: bool,
+}
+
+fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Loaded1, Notice> {
+    let (text, failure) = match discover::load(&candidate, options) {
+        Loaded::Text(text) => (text, None),
+        Loaded::InvalidUtf8(bytes, at) => (
+            String::from_utf8_lossy(&bytes).into_owned(),
+            Some(("file is not valid UTF-8".to_string(), at)),
+        ),
+        Loaded::Skipped(message) => {
+            return Err(Notice {
+                path: candidate.path,
+                message,
+            });
+        }
+    };
+    let mut kind = candidate.kind;
+    if let Some((message, offset)) = failure {
+        return Ok(Loaded1 {
+            candidate,
+            kind,
+            text,
+            content: Content::Failed(message, offset),
+        });
+    }
+    if matches!(kind, FileKind::Nginx | FileKind::Haproxy)
+        && !candidate.path.contains("haproxy")
+        && !candidate.path.contains("nginx")
+    {
+        kind = kind::sniff_conf_content(&text).unwrap_or(kind);
+    }
+    let content = if kind == FileKind::Dockerfile {
+        Content::Dockerfile(dockerfile::parse(&text))
+    } else if kind.is_yaml() {
+        match yaml::parse(&text) {
+            Ok(stream) => Content::Yaml(stream),
+            Err(e) => Content::Failed(e.message, e.offset),
+        }
+    } else {
+        Content::Text
+    };
+    Ok(Loaded1 {
+        candidate,
+        kind,
+        text,
+        content,
+    })
+}
+
+fn push_k8s(out: &mut Vec<K8sObject>, file: FileId, doc: Node, default_ns: &str) {
+    let is_list = doc
+        .get("kind")
+        .and_then(Node::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List") && doc.get("items").is_some());
+    if is_list {
+        if let Value::Map(entries) = doc.value {
+            for entry in entries {
+                if entry.key.as_str() == Some("items")
+                    && let Value::Seq(items) = entry.value.value
+                {
+                    for item in items {
+                        push_k8s(out, file, item, default_ns);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    if let Some(obj) = K8sObject::from_node(file, doc, default_ns) {
+        out.push(obj);
+    }
+}
+
+/// Files listed in a kustomization's `resources:` take its `namespace:`.
+fn kustomize_namespaces(
+    files: &[SourceFile],
+    docs: &[(FileId, Vec<Node>)],
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (file, docs) in docs {
+        if files[*file].kind != FileKind::Kustomization {
+            continue;
+        }
+        let Some(doc) = docs.first() else { continue };
+        let Some(ns) = doc.get("namespace").and_then(Node::as_str) else {
+            continue;
+        };
+        let (dir, _) = discover::split_dir(&files[*file].path);
+        for res in doc.get("resources").map(Node::items).unwrap_or(&[]) {
+            if let Some(r) = res.as_str() {
+                out.insert(normalize(&format!("{dir}{r}")), ns.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path.
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}

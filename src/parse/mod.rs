@@ -1,0 +1,34 @@
+//! Parsers for each input kind. Every parser keeps byte spans and never panics on input.
+
+pub mod dockerfile;
+pub mod span;
+pub mod yaml;
+
+use crate::kind::FileKind;
+use span::LineIndex;
+
+/// Index of a file in `Project::files`.
+pub type FileId = usize;
+
+/// One file as read: its text stays for snippets and suppression comments.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub kind: FileKind,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+/// A file the parser for its kind rejected; it becomes a `parse-error` finding.
+#[derive(Debug, Clone)]
+pub struct ParseFailure {
+    pub file: FileId,
+    pub message: String,
+    pub offset: usize,
+}
+
+/// True when a value is filled in at deploy time (template, variable, command substitution):
+/// rules then cannot know it and stay silent.
+pub fn is_templated(value: &str) -> bool {
+    value.contains("{{") || value.contains("${") || value.contains("$(") || value.starts_with('$')
+}

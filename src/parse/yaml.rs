@@ -1,0 +1,613 @@
+//! The shared YAML layer: saphyr's event parser turned into an owned tree with byte spans,
+//! merge keys applied, duplicate keys recorded, and budgets that keep hostile input bounded.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::span::Span;
+
+/// Aliases may expand to at most this many nodes per file: an alias bomb becomes an error, not an OOM.
+pub const ALIAS_NODE_BUDGET: usize = 10_000;
+/// Deeper nesting is refused: every later consumer may then recurse safely.
+pub const MAX_DEPTH: usize = 256;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    /// Plain (unquoted) scalars are the only ones that resolve to null, booleans and numbers.
+    pub plain: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+/// A key that appears twice in one mapping; the later one wins, as in most YAML tools.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub span: Span,
+    pub first: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub message: String,
+    /// Byte offset into the source.
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct YamlStream {
+    pub documents: Vec<Node>,
+    pub duplicate_keys: Vec<DuplicateKey>,
+}
+
+static NULL: Node = Node {
+    span: Span { start: 0, end: 0 },
+    value: Value::Seq(Vec::new()),
+};
+
+impl Node {
+    fn null(span: Span) -> Node {
+        Node {
+            span,
+            value: Value::Scalar(Scalar {
+                text: String::new(),
+                plain: true,
+            }),
+        }
+    }
+
+    /// The value under `key` when this is a mapping with a string-like key.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .rev()
+                .find(|e| e.key.as_scalar_str() == Some(key)),
+            _ => None,
+        }
+    }
+
+    /// Follows mapping keys and sequence indices; `None` as soon as one step is missing.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        let mut node = self;
+        for key in keys {
+            node = match &node.value {
+                Value::Seq(items) => items.get(key.parse::<usize>().ok()?)?,
+                _ => node.get(key)?,
+            };
+        }
+        Some(node)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.plain && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// Any scalar's text, except null.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) if !self.is_null() => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    fn as_scalar_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Scalar(s) if s.plain => match s.text.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Plain integers; quoted numbers are strings in YAML.
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.value {
+            Value::Scalar(s) if s.plain => s.text.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+
+    /// Items of a sequence, or nothing.
+    pub fn items(&self) -> &[Node] {
+        self.as_seq().unwrap_or(&[])
+    }
+
+    /// Entries of a mapping, or nothing.
+    pub fn entries(&self) -> &[Entry] {
+        self.as_map().unwrap_or(&[])
+    }
+
+    /// Entries with string keys, last duplicate winning, in document order.
+    pub fn string_entries(&self) -> impl Iterator<Item = (&str, &Node, &Node)> {
+        self.entries()
+            .iter()
+            .filter_map(|e| Some((e.key.as_scalar_str()?, &e.key, &e.value)))
+    }
+
+    /// A placeholder that answers every lookup with nothing.
+    pub fn empty() -> &'static Node {
+        &NULL
+    }
+}
+
+/// Parses a (possibly multi-document) YAML stream.
+pub fn parse(text: &str) -> Result<YamlStream, YamlError> {
+    match parse_once(text) {
+        Ok(stream) => Ok(stream),
+        Err(first) => match relax_flow_closers(text, first.offset) {
+            // Real tools (libyaml, Go yaml) accept a flow closer at its parent key's indentation;
+            // saphyr does not. Joining it to the previous line keeps every character index.
+            Some(relaxed) => parse_once(&relaxed).map_err(|_| first),
+            None => Err(first),
+        },
+    }
+}
+
+fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
+    let offsets = CharOffsets::new(text);
+    let mut builder = Builder {
+        offsets: &offsets,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        stream: YamlStream::default(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| scan_error(&offsets, &e))?;
+        let span = Span::new(
+            offsets.byte(span.start.index()),
+            offsets.byte(span.end.index()),
+        );
+        builder.on_event(event, span)?;
+    }
+    Ok(builder.stream)
+}
+
+fn scan_error(offsets: &CharOffsets, e: &ScanError) -> YamlError {
+    YamlError {
+        message: e.info().to_string(),
+        offset: offsets.byte(e.marker().index()),
+    }
+}
+
+/// If the line holding `offset` (or the next non-blank one) starts with a flow closer,
+/// replace the line break before it with a space.
+fn relax_flow_closers(text: &str, offset: usize) -> Option<String> {
+    let offset = super::span::floor_char_boundary(text, offset);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &text[line_start..];
+    let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let first = rest[indent..].chars().next()?;
+    if !matches!(first, ']' | '}') || line_start == 0 {
+        return None;
+    }
+    let mut relaxed = text.to_string();
+    relaxed.replace_range(line_start - 1..line_start, " ");
+    if relaxed.as_bytes().get(line_start.wrapping_sub(2)) == Some(&b'\r') {
+        relaxed.replace_range(line_start - 2..line_start - 1, " ");
+    }
+    Some(relaxed)
+}
+
+/// saphyr's markers count characters; spans must be bytes.
+struct CharOffsets {
+    /// `None` for ASCII text, where characters and bytes coincide.
+    table: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let table = (!text.is_ascii()).then(|| {
+            let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+            v.push(text.len());
+            v
+        });
+        CharOffsets {
+            table,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.table {
+            None => char_index.min(self.len),
+            Some(t) => t.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        pending_key: Option<Node>,
+    },
+}
+
+struct Builder<'a> {
+    offsets: &'a CharOffsets,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    alias_nodes: usize,
+    stream: YamlStream,
+}
+
+impl Builder<'_> {
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+        let _ = self.offsets;
+        match event {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let node = Node {
+                    span,
+                    value: Value::Scalar(Scalar {
+                        text: match text {
+                            Cow::Borrowed(s) => s.to_string(),
+                            Cow::Owned(s) => s,
+                        },
+                        plain: style == ScalarStyle::Plain,
+                    }),
+                };
+                self.remember(anchor, &node);
+                self.push_node(node)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Map {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (node, anchor) = match frame {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => {
+                        let end = items.last().map_or(span.end, |n| n.span.end).max(span.end);
+                        (
+                            Node {
+                                span: Span::new(start, end),
+                                value: Value::Seq(items),
+                            },
+                            anchor,
+                        )
+                    }
+                    Frame::Map {
+                        start,
+                        anchor,
+                        mut entries,
+                        ..
+                    } => {
+                        let end = entries
+                            .last()
+                            .map_or(span.end, |e| e.value.span.end)
+                            .max(span.end);
+                        self.apply_merge(&mut entries)?;
+                        self.record_duplicates(&entries);
+                        (
+                            Node {
+                                span: Span::new(start, end),
+                                value: Value::Map(entries),
+                            },
+                            anchor,
+                        )
+                    }
+                };
+                self.remember(anchor, &node);
+                self.push_node(node)?;
+            }
+            Event::Alias(id) => {
+                let node = self
+                    .anchors
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| Node::null(span));
+                self.alias_nodes += count_nodes(&node);
+                if self.alias_nodes > ALIAS_NODE_BUDGET {
+                    return Err(YamlError {
+                        message: format!(
+                            "aliases expand to more than {ALIAS_NODE_BUDGET} nodes (possible alias bomb); file skipped"
+                        ),
+                        offset: span.start,
+                    });
+                }
+                self.push_node(node)?;
+            }
+            Event::DocumentStart(_) => {
+                self.stack.clear();
+            }
+            Event::DocumentEnd => {
+                self.anchors.clear();
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn open(&self, span: Span) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError {
+                message: format!("nesting deeper than {MAX_DEPTH} levels; file skipped"),
+                offset: span.start,
+            });
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+
+    fn push_node(&mut self, node: Node) -> Result<(), YamlError> {
+        match self.stack.last_mut() {
+            None => self.stream.documents.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => entries.push(Entry { key, value: node }),
+            },
+        }
+        Ok(())
+    }
+
+    /// `<<: *anchor` and `<<: [*a, *b]`: copy entries whose keys the mapping does not set itself.
+    fn apply_merge(&mut self, entries: &mut Vec<Entry>) -> Result<(), YamlError> {
+        let is_merge =
+            |e: &Entry| matches!(&e.key.value, Value::Scalar(s) if s.plain && s.text == "<<");
+        if !entries.iter().any(is_merge) {
+            return Ok(());
+        }
+        let (merges, mut own): (Vec<Entry>, Vec<Entry>) = std::mem::take(entries)
+            .into_iter()
+            .partition(|e| is_merge(e));
+        let mut inherited = Vec::new();
+        for merge in merges {
+            let sources = match merge.value.value {
+                Value::Seq(items) => items,
+                other => vec![Node {
+                    span: merge.value.span,
+                    value: other,
+                }],
+            };
+            for source in sources {
+                if let Value::Map(src_entries) = source.value {
+                    for e in src_entries {
+                        let key = e.key.as_scalar_str();
+                        let taken = |list: &[Entry]| {
+                            list.iter()
+                                .any(|o| o.key.as_scalar_str() == key && key.is_some())
+                        };
+                        if !taken(&own) && !taken(&inherited) {
+                            inherited.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        own.extend(inherited);
+        *entries = own;
+        Ok(())
+    }
+
+    fn record_duplicates(&mut self, entries: &[Entry]) {
+        if entries.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+        for e in entries {
+            if let Value::Scalar(s) = &e.key.value {
+                if let Some(first) = seen.insert(&s.text, e.key.span) {
+                    // Merged-in entries can share keys with anchors elsewhere; only report
+                    // keys written twice in this very mapping, which appear in order.
+                    if first.start < e.key.span.start {
+                        self.stream.duplicate_keys.push(DuplicateKey {
+                            key: s.text.clone(),
+                            span: e.key.span,
+                            first,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    match &node.value {
+        Value::Scalar(_) => 1,
+        Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|e| count_nodes(&e.key) + count_nodes(&e.value))
+                .sum::<usize>()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of<'a>(src: &'a str, node: &Node) -> &'a str {
+        &src[node.span.start..node.span.end]
+    }
+
+    #[test]
+    fn spans_are_bytes_even_after_multibyte_text() {
+        let src = "# café ✓\nkind: Service\n---\nspec:\n  image: \"nginx:latest\"\n";
+        let stream = parse(src).unwrap();
+        assert_eq!(stream.documents.len(), 2);
+        let image = stream.documents[1].path(&["spec", "image"]).unwrap();
+        assert_eq!(text_of(src, image), "\"nginx:latest\"");
+        assert_eq!(image.as_str(), Some("nginx:latest"));
+    }
+
+    #[test]
+    fn merge_keys_are_applied_and_own_keys_win() {
+        let src = "base: &b\n  x: 1\n  y: 2\nderived:\n  <<: *b\n  y: 3\n";
+        let stream = parse(src).unwrap();
+        let d = stream.documents[0].get("derived").unwrap();
+        assert_eq!(d.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(d.get("y").unwrap().as_i64(), Some(3));
+        assert!(d.get("<<").is_none());
+        assert!(stream.duplicate_keys.is_empty());
+    }
+
+    #[test]
+    fn merge_of_a_list_takes_the_first_definition() {
+        let src = "a: &a {x: 1}\nb: &b {x: 2, z: 3}\nc:\n  <<: [*a, *b]\n";
+        let c = parse(src).unwrap().documents[0].get("c").unwrap().clone();
+        assert_eq!(c.get("x").unwrap().as_i64(), Some(1));
+        assert_eq!(c.get("z").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded_with_both_places() {
+        let src = "a: 1\nb: 2\na: 3\n";
+        let stream = parse(src).unwrap();
+        assert_eq!(stream.duplicate_keys.len(), 1);
+        let dup = &stream.duplicate_keys[0];
+        assert_eq!(dup.key, "a");
+        assert_eq!(dup.span.start, 10);
+        assert_eq!(dup.first.start, 0);
+        assert_eq!(stream.documents[0].get("a").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn alias_bomb_is_an_error() {
+        let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            src.push_str(&format!(
+                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = name;
+        }
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let src = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("nesting"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_byte_offset() {
+        let src = "a: 1\nb: [1, 2\nc: 3\n";
+        let err = parse(src).unwrap_err();
+        assert!(err.offset > 0 && err.offset <= src.len());
+    }
+
+    #[test]
+    fn flow_closer_at_parent_indentation_is_accepted() {
+        let src = "svc:\n  command: [\n    \"a\",\n    \"b\"\n  ]\n  image: x\n";
+        let stream = parse(src).unwrap();
+        let cmd = stream.documents[0].path(&["svc", "command"]).unwrap();
+        assert_eq!(cmd.items().len(), 2);
+        let image = stream.documents[0].path(&["svc", "image"]).unwrap();
+        assert_eq!(text_of(src, image), "x");
+    }
+
+    #[test]
+    fn scalars_resolve_like_yaml_core_schema() {
+        let src = "a: true\nb: \"true\"\nc: 3\nd: '3'\ne: ~\nf:\n";
+        let doc = &parse(src).unwrap().documents[0];
+        assert_eq!(doc.get("a").unwrap().as_bool(), Some(true));
+        assert_eq!(doc.get("b").unwrap().as_bool(), None);
+        assert_eq!(doc.get("c").unwrap().as_i64(), Some(3));
+        assert_eq!(doc.get("d").unwrap().as_i64(), None);
+        assert!(doc.get("e").unwrap().is_null());
+        assert!(doc.get("f").unwrap().is_null());
+    }
+}

@@ -1,0 +1,148 @@
+//! The JSON report, `schema_version: 1`: frozen field names that scripts build on.
+//! Deterministic: no timings, maps ordered, findings sorted.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Report;
+use crate::catalog;
+use crate::discover::Notice;
+use crate::finding::{Category, Related, Severity};
+use crate::score::{Grade, PlanStep, RuleScore};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool: Tool,
+    root: &'a str,
+    summary: Summary<'a>,
+    categories: Vec<JsonCategory>,
+    findings: Vec<JsonFinding<'a>>,
+    rules: &'a [RuleScore],
+    plan: &'a [PlanStep],
+    notices: &'a [Notice],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    score: Option<f64>,
+    grade: Option<Grade>,
+    files: usize,
+    files_by_kind: BTreeMap<&'static str, usize>,
+    findings: usize,
+    findings_by_severity: BTreeMap<&'static str, usize>,
+    suppressed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonCategory {
+    id: Category,
+    title: &'static str,
+    score: Option<f64>,
+    grade: Option<Grade>,
+    weight: f64,
+    findings: usize,
+    rules_applicable: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    category: Category,
+    severity: Severity,
+    title: &'a str,
+    message: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    subject: &'a str,
+    fix: &'a str,
+    docs: String,
+    related: &'a [Related],
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut by_severity: BTreeMap<&'static str, usize> =
+        Severity::ALL.iter().map(|s| (s.name(), 0)).collect();
+    for f in &report.findings {
+        *by_severity.entry(f.severity.name()).or_default() += 1;
+    }
+    let doc = JsonReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "shipshape",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        root: &report.root,
+        summary: Summary {
+            score: report.scorecard.overall,
+            grade: report.scorecard.grade,
+            files: report.file_count(),
+            files_by_kind: report.files.iter().map(|(k, n)| (k.name(), *n)).collect(),
+            findings: report.findings.len(),
+            findings_by_severity: by_severity,
+            suppressed: report.suppressed,
+            note: report
+                .scorecard
+                .overall
+                .is_none()
+                .then_some("nothing to judge: no rule had a subject to evaluate"),
+        },
+        categories: report
+            .scorecard
+            .categories
+            .iter()
+            .map(|c| JsonCategory {
+                id: c.id,
+                title: c.title,
+                score: c.score,
+                grade: c.grade,
+                weight: c.weight,
+                findings: c.findings,
+                rules_applicable: c.rules_applicable,
+            })
+            .collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| {
+                let meta = catalog::lookup(&f.rule);
+                JsonFinding {
+                    rule: &f.rule,
+                    category: f.category,
+                    severity: f.severity,
+                    title: meta.map_or("", |m| m.title.as_str()),
+                    message: &f.message,
+                    path: &f.path,
+                    line: f.line,
+                    column: f.column,
+                    end_line: f.end_line,
+                    end_column: f.end_column,
+                    subject: &f.subject,
+                    fix: meta.map_or("", |m| m.fix.as_str()),
+                    docs: meta.map(|m| m.docs_path()).unwrap_or_default(),
+                    related: &f.related,
+                }
+            })
+            .collect(),
+        rules: &report.scorecard.rules,
+        plan: &report.scorecard.plan,
+        notices: &report.notices,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

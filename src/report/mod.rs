@@ -1,0 +1,31 @@
+//! The report every format renders from: sorted findings, the scorecard and notices.
+//! Renderers are pure functions of it; none re-runs rules.
+
+pub mod json;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+
+use crate::discover::Notice;
+use crate::finding::Finding;
+use crate::kind::FileKind;
+use crate::score::Scorecard;
+
+pub struct Report {
+    /// The scanned root as the user gave it.
+    pub root: String,
+    pub files: BTreeMap<FileKind, usize>,
+    pub findings: Vec<Finding>,
+    pub suppressed: usize,
+    pub scorecard: Scorecard,
+    pub notices: Vec<Notice>,
+    /// Source text per path, for snippets (terminal only).
+    pub sources: BTreeMap<String, String>,
+    pub elapsed: std::time::Duration,
+}
+
+impl Report {
+    pub fn file_count(&self) -> usize {
+        self.files.values().sum()
+    }
+}

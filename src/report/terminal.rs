@@ -1,0 +1,374 @@
+//! The terminal report: header, scorecard table, findings as miette diagnostics grouped by
+//! category, and the next steps. miette is confined to this module and `error.rs`.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use comfy_table::{Cell, CellAlignment, Table};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
+
+use super::Report;
+use crate::catalog;
+use crate::finding::{Category, Finding, Severity};
+use crate::kind::FileKind;
+use crate::score::{Grade, Phase};
+
+pub struct Options {
+    pub color: bool,
+    pub quiet: bool,
+    pub explain_score: bool,
+}
+
+pub fn render(report: &Report, out: &mut dyn Write, options: &Options) -> io::Result<()> {
+    let style = Style {
+        color: options.color,
+    };
+    header(report, out, &style)?;
+    scorecard(report, out, &style)?;
+    if options.explain_score {
+        explain_score(report, out)?;
+    }
+    if !options.quiet {
+        findings(report, out, &style)?;
+    }
+    next_steps(report, out, &style)?;
+    notices(report, out)?;
+    Ok(())
+}
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    fn grade(&self, grade: Option<Grade>, text: &str) -> String {
+        match grade {
+            Some(Grade::Excellent) | Some(Grade::Good) => self.paint("32", text),
+            Some(Grade::NeedsImprovement) => self.paint("33", text),
+            Some(Grade::NotReady) => self.paint("31", text),
+            None => self.dim(text),
+        }
+    }
+}
+
+fn header(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    let mut kinds: Vec<(usize, FileKind)> = report
+        .files
+        .iter()
+        .filter(|(k, _)| !matches!(k, FileKind::OtherYaml))
+        .map(|(k, n)| (*n, *k))
+        .collect();
+    kinds.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let parts: Vec<String> = kinds
+        .iter()
+        .take(5)
+        .map(|(n, k)| format!("{n} {}", k.name()))
+        .collect();
+    writeln!(
+        out,
+        "{} {} · {} files ({}) · {:.2} s\n",
+        style.bold("shipshape"),
+        env!("CARGO_PKG_VERSION"),
+        report.file_count(),
+        if parts.is_empty() {
+            "nothing recognised".to_string()
+        } else {
+            parts.join(", ")
+        },
+        report.elapsed.as_secs_f64()
+    )?;
+    let card = &report.scorecard;
+    match card.overall {
+        Some(score) => writeln!(
+            out,
+            "  Readiness  {} / 100   {}\n",
+            style.bold(&format!("{score:.0}")),
+            style.grade(card.grade, card.grade.map_or("", Grade::label))
+        ),
+        None => writeln!(
+            out,
+            "  Readiness  n/a   nothing to judge: no Dockerfile, compose file or Kubernetes manifest found\n"
+        ),
+    }
+}
+
+fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    let mut table = Table::new();
+    table.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    table.set_header(["category", "score", "grade", "findings"]);
+    for c in &report.scorecard.categories {
+        let (score, grade) = match c.score {
+            Some(s) => (
+                format!("{s:.0}"),
+                c.grade.map_or("", Grade::label).to_string(),
+            ),
+            None => ("n/a".to_string(), format!("({})", c.id.inputs())),
+        };
+        table.add_row(vec![
+            Cell::new(c.title),
+            Cell::new(score).set_alignment(CellAlignment::Right),
+            Cell::new(style.grade(c.grade, &grade)),
+            Cell::new(c.findings).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    writeln!(out, "{table}")?;
+    let general = report
+        .findings
+        .iter()
+        .filter(|f| f.category == Category::General)
+        .count();
+    if general > 0 {
+        writeln!(
+            out,
+            "  {general} input diagnostic(s) (parse errors, duplicate keys): not scored"
+        )?;
+    }
+    if report.suppressed > 0 {
+        writeln!(out, "  {} finding(s) suppressed", report.suppressed)?;
+    }
+    writeln!(out)
+}
+
+fn explain_score(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "How the score is computed")?;
+    writeln!(
+        out,
+        "  rule weight by severity: critical 10, high 7.5, medium 5, low 2.5, info 0\n  category = 100 × Σ(weight × pass ratio) / Σ weight over applicable rules\n  overall  = mean of applicable categories (weights 1)\n"
+    )?;
+    let mut table = Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    table.set_header([
+        "rule",
+        "category",
+        "weight",
+        "evaluated",
+        "failed",
+        "pass",
+        "gain",
+    ]);
+    for r in &report.scorecard.rules {
+        let pass = r
+            .pass_ratio
+            .map_or("n/a".to_string(), |p| format!("{:.0}%", p * 100.0));
+        table.add_row(vec![
+            Cell::new(&r.id),
+            Cell::new(r.category.id()),
+            Cell::new(r.weight).set_alignment(CellAlignment::Right),
+            Cell::new(r.evaluated).set_alignment(CellAlignment::Right),
+            Cell::new(r.failed).set_alignment(CellAlignment::Right),
+            Cell::new(pass).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:+.2}", r.gain)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    writeln!(out, "{table}\n")
+}
+
+fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(1);
+    for category in Category::SCORED.into_iter().chain([Category::General]) {
+        let in_category: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.category == category)
+            .collect();
+        if in_category.is_empty() {
+            continue;
+        }
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!(
+                "── {} ({} findings) ──",
+                category.title(),
+                in_category.len()
+            ))
+        )?;
+        for f in in_category {
+            let source = report
+                .sources
+                .get(&f.path)
+                .map(String::as_str)
+                .unwrap_or("");
+            let diag = FindingDiagnostic::new(f, source);
+            let mut rendered = String::new();
+            if handler.render_report(&mut rendered, &diag).is_err() {
+                rendered = format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
+            }
+            writeln!(out, "{rendered}")?;
+        }
+    }
+    Ok(())
+}
+
+fn next_steps(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    let plan = &report.scorecard.plan;
+    if plan.is_empty() {
+        if report.scorecard.overall.is_some() {
+            writeln!(out, "{}", style.bold("No findings: nothing to fix."))?;
+        }
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        style.bold("Next steps (projected overall score after each)")
+    )?;
+    let mut phase: Option<Phase> = None;
+    for (i, step) in plan.iter().enumerate() {
+        if phase != Some(step.phase) {
+            phase = Some(step.phase);
+            writeln!(out, "  {}", style.dim(step.phase.title()))?;
+        }
+        writeln!(
+            out,
+            "  {:>2}. {:<58} {:>+6.1} → {:>5.1}   effort: {}   ({} to fix; shipshape explain {})",
+            i + 1,
+            truncate(&step.title, 58),
+            step.gain,
+            step.projected,
+            step.effort.name(),
+            step.failed,
+            step.rule
+        )?;
+    }
+    writeln!(out)
+}
+
+fn notices(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if report.notices.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Skipped {} file(s):", report.notices.len())?;
+    for n in report.notices.iter().take(20) {
+        writeln!(out, "  {}: {}", n.path, n.message)?;
+    }
+    if report.notices.len() > 20 {
+        writeln!(
+            out,
+            "  … and {} more (see --format json)",
+            report.notices.len() - 20
+        )?;
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Adapts a finding to miette for rendering.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: NamedSource<String>,
+    help: String,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding, text: &str) -> Self {
+        let help = catalog::lookup(&finding.rule)
+            .map(|m| {
+                let first = m.fix.split("\n\n").next().unwrap_or("").replace('\n', " ");
+                format!("{} (shipshape explain {})", first.trim(), m.id)
+            })
+            .unwrap_or_default();
+        FindingDiagnostic {
+            finding,
+            source: NamedSource::new(&finding.path, text.to_string()),
+            help,
+        }
+    }
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{} ({})",
+            self.finding.rule,
+            self.finding.severity.name()
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Critical | Severity::High => miette::Severity::Error,
+            Severity::Medium | Severity::Low => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let text_len = self.source.inner().len();
+        let span = self.finding.span;
+        let start = span.start.min(text_len);
+        let len = span.end.min(text_len).saturating_sub(start);
+        let primary = LabeledSpan::new_primary_with_span(
+            Some("here".to_string()),
+            SourceSpan::new(start.into(), len),
+        );
+        let related = self
+            .finding
+            .related
+            .iter()
+            .filter(|r| r.path == self.finding.path)
+            .map(move |r| {
+                let s = r.span.start.min(text_len);
+                let l = r.span.end.min(text_len).saturating_sub(s);
+                LabeledSpan::new_with_span(Some(r.label.clone()), SourceSpan::new(s.into(), l))
+            });
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}

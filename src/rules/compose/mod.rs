@@ -1,0 +1,6 @@
+//! Rules for compose inputs.
+
+use super::Rule;
+
+/// This kind's rules, by id.
+pub const RULES: &[(&str, &dyn Rule)] = &[];

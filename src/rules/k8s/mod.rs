@@ -1,0 +1,6 @@
+//! Rules for k8s inputs.
+
+use super::Rule;
+
+/// This kind's rules, by id.
+pub const RULES: &[(&str, &dyn Rule)] = &[];

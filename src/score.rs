@@ -1,0 +1,299 @@
+//! Scores (design §5): severity-weighted pass ratios per category, weighted categories overall,
+//! each rule's contribution, and the remediation plan ordered by what passing would gain.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::Effort;
+use crate::finding::{Category, Severity};
+use crate::rules::RuleOutcome;
+
+/// One rule's share of its category's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleScore {
+    pub id: String,
+    pub title: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub effort: Effort,
+    pub weight: f64,
+    pub evaluated: usize,
+    pub failed: usize,
+    /// `None` when nothing was evaluated: the rule is not applicable.
+    pub pass_ratio: Option<f64>,
+    /// Points the overall score would gain if this rule passed everywhere.
+    pub gain: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryScore {
+    pub id: Category,
+    pub title: &'static str,
+    /// `None` when no rule of the category had anything to judge (`n/a`).
+    pub score: Option<f64>,
+    pub grade: Option<Grade>,
+    pub weight: f64,
+    pub findings: usize,
+    pub rules_applicable: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grade {
+    Excellent,
+    Good,
+    NeedsImprovement,
+    NotReady,
+}
+
+impl Grade {
+    pub fn of(score: f64) -> Grade {
+        if score >= 90.0 {
+            Grade::Excellent
+        } else if score >= 85.0 {
+            Grade::Good
+        } else if score >= 70.0 {
+            Grade::NeedsImprovement
+        } else {
+            Grade::NotReady
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Excellent => "excellent",
+            Grade::Good => "good",
+            Grade::NeedsImprovement => "needs improvement",
+            Grade::NotReady => "not ready",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Immediate,
+    Next,
+    Later,
+}
+
+impl Phase {
+    pub fn title(self) -> &'static str {
+        match self {
+            Phase::Immediate => "Phase 1: immediate improvements",
+            Phase::Next => "Phase 2: next",
+            Phase::Later => "Phase 3: later",
+        }
+    }
+}
+
+/// One step of the remediation plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanStep {
+    pub rule: String,
+    pub title: String,
+    pub category: Category,
+    pub phase: Phase,
+    pub effort: Effort,
+    pub failed: usize,
+    pub gain: f64,
+    /// The overall score after this step and every step before it.
+    pub projected: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    pub overall: Option<f64>,
+    pub grade: Option<Grade>,
+    pub categories: Vec<CategoryScore>,
+    pub rules: Vec<RuleScore>,
+    pub plan: Vec<PlanStep>,
+}
+
+/// Per-rule input to the arithmetic: the failing subjects exclude suppressed findings.
+#[derive(Debug, Clone)]
+struct Tally {
+    category: Category,
+    weight: f64,
+    evaluated: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn ratio(&self) -> Option<f64> {
+        (self.evaluated > 0).then(|| (self.evaluated - self.failed) as f64 / self.evaluated as f64)
+    }
+}
+
+fn category_scores(tallies: &[Tally]) -> BTreeMap<Category, Option<f64>> {
+    let mut sums: BTreeMap<Category, (f64, f64, usize)> = BTreeMap::new();
+    for t in tallies {
+        if let Some(ratio) = t.ratio() {
+            let e = sums.entry(t.category).or_default();
+            e.0 += t.weight * ratio;
+            e.1 += t.weight;
+            e.2 += 1;
+        }
+    }
+    Category::SCORED
+        .iter()
+        .map(|c| {
+            let score = sums.get(c).and_then(|&(num, den, n)| {
+                if n == 0 {
+                    None
+                } else if den == 0.0 {
+                    // Only info rules applied: nothing weighs against the category.
+                    Some(100.0)
+                } else {
+                    Some(100.0 * num / den)
+                }
+            });
+            (*c, score)
+        })
+        .collect()
+}
+
+fn overall(
+    categories: &BTreeMap<Category, Option<f64>>,
+    weights: &BTreeMap<Category, f64>,
+) -> Option<f64> {
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for (c, score) in categories {
+        if let Some(s) = score {
+            let w = weights.get(c).copied().unwrap_or(1.0);
+            num += w * s;
+            den += w;
+        }
+    }
+    (den > 0.0).then(|| num / den)
+}
+
+/// Computes the scorecard. `failed_subjects` gives, per rule id, how many of its evaluated
+/// subjects have at least one unsuppressed finding.
+pub fn score(
+    outcomes: &[RuleOutcome],
+    failed_subjects: &BTreeMap<String, usize>,
+    findings_per_category: &BTreeMap<Category, usize>,
+    weights: &BTreeMap<Category, f64>,
+) -> Scorecard {
+    let scored: Vec<&RuleOutcome> = outcomes
+        .iter()
+        .filter(|o| o.meta.category != Category::General)
+        .collect();
+    let tallies: Vec<Tally> = scored
+        .iter()
+        .map(|o| Tally {
+            category: o.meta.category,
+            weight: o.meta.severity.weight(),
+            evaluated: o.evaluated.len(),
+            failed: failed_subjects.get(&o.meta.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let cats = category_scores(&tallies);
+    let base = overall(&cats, weights);
+
+    let gain_if_fixed = |fixed: &[usize]| -> f64 {
+        let mut t = tallies.clone();
+        for &i in fixed {
+            t[i].failed = 0;
+        }
+        overall(&category_scores(&t), weights).unwrap_or(0.0) - base.unwrap_or(0.0)
+    };
+
+    let mut rules: Vec<RuleScore> = scored
+        .iter()
+        .zip(&tallies)
+        .enumerate()
+        .map(|(i, (o, t))| RuleScore {
+            id: o.meta.id.clone(),
+            title: o.meta.title.clone(),
+            category: o.meta.category,
+            severity: o.meta.severity,
+            effort: o.meta.effort,
+            weight: t.weight,
+            evaluated: t.evaluated,
+            failed: t.failed,
+            pass_ratio: t.ratio(),
+            gain: if t.failed > 0 {
+                round2(gain_if_fixed(&[i]))
+            } else {
+                0.0
+            },
+        })
+        .collect();
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+
+    // Plan: failing rules, cheapest first within a phase, biggest gain first within an effort.
+    let mut candidates: Vec<usize> = (0..tallies.len())
+        .filter(|&i| tallies[i].failed > 0)
+        .collect();
+    candidates.sort_by(|&a, &b| {
+        let (ma, mb) = (scored[a].meta, scored[b].meta);
+        let ga = gain_if_fixed(&[a]);
+        let gb = gain_if_fixed(&[b]);
+        ma.effort
+            .cmp(&mb.effort)
+            .then(gb.total_cmp(&ga))
+            .then(mb.severity.cmp(&ma.severity))
+            .then(ma.id.cmp(&mb.id))
+    });
+    let mut fixed = Vec::new();
+    let mut plan = Vec::new();
+    let mut previous = base.unwrap_or(0.0);
+    for i in candidates {
+        fixed.push(i);
+        let projected = base.unwrap_or(0.0) + gain_if_fixed(&fixed);
+        let meta = scored[i].meta;
+        plan.push(PlanStep {
+            rule: meta.id.clone(),
+            title: meta.title.clone(),
+            category: meta.category,
+            phase: match meta.effort {
+                Effort::Low => Phase::Immediate,
+                Effort::Medium => Phase::Next,
+                Effort::High => Phase::Later,
+            },
+            effort: meta.effort,
+            failed: tallies[i].failed,
+            gain: round2(projected - previous),
+            projected: round2(projected),
+        });
+        previous = projected;
+    }
+
+    let categories = Category::SCORED
+        .iter()
+        .map(|c| {
+            let score = cats.get(c).copied().flatten();
+            CategoryScore {
+                id: *c,
+                title: c.title(),
+                score: score.map(round1),
+                grade: score.map(|s| Grade::of(round1(s))),
+                weight: weights.get(c).copied().unwrap_or(1.0),
+                findings: findings_per_category.get(c).copied().unwrap_or(0),
+                rules_applicable: tallies
+                    .iter()
+                    .filter(|t| t.category == *c && t.evaluated > 0)
+                    .count(),
+            }
+        })
+        .collect();
+    Scorecard {
+        overall: base.map(round1),
+        grade: base.map(|s| Grade::of(round1(s))),
+        categories,
+        rules,
+        plan,
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
