@@ -288,6 +288,12 @@ fn write_atomically(
         path: path.to_path_buf(),
         source,
     };
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // /dev/null, /dev/stdout or a pipe: nothing to replace atomically, write straight in.
+        let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+        render(&mut file).map_err(err)?;
+        return file.flush().map_err(err);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),

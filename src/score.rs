@@ -297,3 +297,125 @@ fn round1(x: f64) -> f64 {
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::catalog::RuleMeta;
+
+    fn outcome(id: &str, category: Category, severity: Severity, effort: Effort, evaluated: usize) -> RuleOutcome {
+        let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
+            id: id.into(),
+            title: format!("title of {id}"),
+            category,
+            severity,
+            targets: vec![],
+            effort,
+            since: "0".into(),
+            why: String::new(),
+            fix: String::new(),
+            references: vec![],
+            source: String::new(),
+        }));
+        RuleOutcome {
+            meta,
+            evaluated: (0..evaluated).map(|i| format!("s{i}")).collect::<BTreeSet<_>>(),
+            findings: vec![],
+        }
+    }
+
+    fn example() -> (Vec<RuleOutcome>, BTreeMap<String, usize>) {
+        let outcomes = vec![
+            outcome("a", Category::Container, Severity::High, Effort::Medium, 4),
+            outcome("b", Category::Container, Severity::Medium, Effort::Low, 2),
+            outcome("c", Category::Container, Severity::Low, Effort::Low, 0),
+            outcome("d", Category::Kubernetes, Severity::Critical, Effort::Low, 1),
+            outcome("e", Category::Kubernetes, Severity::Info, Effort::Low, 3),
+        ];
+        let failed = [("a".to_string(), 1), ("b".to_string(), 2), ("e".to_string(), 3)]
+            .into_iter()
+            .collect();
+        (outcomes, failed)
+    }
+
+    fn weights(k8s: f64) -> BTreeMap<Category, f64> {
+        Category::SCORED
+            .iter()
+            .map(|c| (*c, if *c == Category::Kubernetes { k8s } else { 1.0 }))
+            .collect()
+    }
+
+    #[test]
+    fn hand_computed_example() {
+        let (outcomes, failed) = example();
+        let card = score(&outcomes, &failed, &BTreeMap::new(), &weights(1.0));
+        // container: 100 × (7.5 × 3/4 + 5 × 0) / (7.5 + 5) = 45; rule c is not applicable.
+        let container = &card.categories[0];
+        assert_eq!(container.score, Some(45.0));
+        assert_eq!(container.grade, Some(Grade::NotReady));
+        assert_eq!(container.rules_applicable, 2);
+        // kubernetes: critical rule passes everywhere; the info rule weighs nothing.
+        assert_eq!(card.categories[1].score, Some(100.0));
+        // cicd and the rest have nothing to judge.
+        assert!(card.categories[2..].iter().all(|c| c.score.is_none() && c.grade.is_none()));
+        // overall: mean of the two applicable categories.
+        assert_eq!(card.overall, Some(72.5));
+        assert_eq!(card.grade, Some(Grade::NeedsImprovement));
+        let rule = |id: &str| card.rules.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(rule("c").pass_ratio, None);
+        assert_eq!(rule("a").pass_ratio, Some(0.75));
+        // Fixing b: container = 100 × (5.625 + 5) / 12.5 = 85, overall 92.5, gain 20.
+        assert_eq!(rule("b").gain, 20.0);
+        // Fixing a: container = 60, overall 80, gain 7.5.
+        assert_eq!(rule("a").gain, 7.5);
+        assert_eq!(rule("e").gain, 0.0);
+    }
+
+    #[test]
+    fn plan_orders_by_effort_then_gain_and_projects_cumulatively() {
+        let (outcomes, failed) = example();
+        let card = score(&outcomes, &failed, &BTreeMap::new(), &weights(1.0));
+        let steps: Vec<(&str, Phase, f64, f64)> = card
+            .plan
+            .iter()
+            .map(|s| (s.rule.as_str(), s.phase, s.gain, s.projected))
+            .collect();
+        // e is an info rule: fixing it gains nothing but it is still listed last in its phase.
+        assert_eq!(
+            steps,
+            vec![
+                ("b", Phase::Immediate, 20.0, 92.5),
+                ("e", Phase::Immediate, 0.0, 92.5),
+                ("a", Phase::Next, 7.5, 100.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn category_weights_change_the_overall_score() {
+        let (outcomes, failed) = example();
+        let card = score(&outcomes, &failed, &BTreeMap::new(), &weights(3.0));
+        // (45 × 1 + 100 × 3) / 4 = 86.25
+        assert_eq!(card.overall, Some(86.3));
+        assert_eq!(card.grade, Some(Grade::Good));
+    }
+
+    #[test]
+    fn nothing_evaluated_is_not_applicable() {
+        let card = score(&[], &BTreeMap::new(), &BTreeMap::new(), &weights(1.0));
+        assert_eq!(card.overall, None);
+        assert!(card.plan.is_empty());
+    }
+
+    #[test]
+    fn grades_match_the_seed_report_labels() {
+        assert_eq!(Grade::of(92.0), Grade::Excellent);
+        assert_eq!(Grade::of(90.0), Grade::Excellent);
+        assert_eq!(Grade::of(88.0), Grade::Good);
+        assert_eq!(Grade::of(85.0), Grade::Good);
+        assert_eq!(Grade::of(80.0), Grade::NeedsImprovement);
+        assert_eq!(Grade::of(69.9), Grade::NotReady);
+    }
+}

@@ -72,6 +72,7 @@ impl Project {
                 }
             };
             let file = project.files.len();
+            let mut kind = item.kind;
             match item.content {
                 Content::Dockerfile(df) => project.dockerfiles.push(DockerfileUnit { file, df }),
                 Content::Yaml(stream) => {
@@ -81,16 +82,22 @@ impl Project {
                     yaml_docs.push((file, stream.documents));
                 }
                 Content::Text => {}
-                Content::Failed(message, offset) => project.failures.push(ParseFailure {
-                    file,
-                    message,
-                    offset,
-                }),
+                Content::Failed(message, offset) => {
+                    if kind == FileKind::Yaml {
+                        // Content decides what unknown YAML is; unparsable, it stays unknown.
+                        kind = FileKind::OtherYaml;
+                    }
+                    project.failures.push(ParseFailure {
+                        file,
+                        message,
+                        offset,
+                    })
+                }
             }
             project.files.push(SourceFile {
                 lines: LineIndex::new(&item.text),
                 path: item.candidate.path,
-                kind: item.kind,
+                kind,
                 text: item.text,
             });
         }

@@ -205,7 +205,6 @@ pub fn parse(text: &str) -> Result<YamlStream, YamlError> {
 fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
     let offsets = CharOffsets::new(text);
     let mut builder = Builder {
-        offsets: &offsets,
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
@@ -224,8 +223,12 @@ fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
 }
 
 fn scan_error(offsets: &CharOffsets, e: &ScanError) -> YamlError {
+    let message = match e.info() {
+        "recursion limit exceeded" => "nesting too deep (recursion limit exceeded); file skipped".to_string(),
+        info => info.to_string(),
+    };
     YamlError {
-        message: e.info().to_string(),
+        message,
         offset: offsets.byte(e.marker().index()),
     }
 }
@@ -291,17 +294,15 @@ enum Frame {
     },
 }
 
-struct Builder<'a> {
-    offsets: &'a CharOffsets,
+struct Builder {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     alias_nodes: usize,
     stream: YamlStream,
 }
 
-impl Builder<'_> {
+impl Builder {
     fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
-        let _ = self.offsets;
         match event {
             Event::Scalar(text, style, anchor, _tag) => {
                 let node = Node {

@@ -1,0 +1,312 @@
+//! Helpers shared by the Dockerfile, compose and cross rules: image references, stage chains,
+//! secret-looking names and word matching in free text.
+
+use crate::parse::dockerfile::{Args, Dockerfile, Instruction, Stage, expand};
+
+/// An image reference split into its parts, as written (after variable expansion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImageRef {
+    /// Registry host (`gcr.io`, `localhost:5000`), when the reference names one.
+    pub registry: Option<String>,
+    /// Repository path without the registry (`library/python`, `bitnami/postgresql`).
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn parse(reference: &str) -> ImageRef {
+        let reference = reference.trim();
+        let (name, digest) = match reference.split_once('@') {
+            Some((n, d)) => (n, Some(d.to_string())),
+            None => (reference, None),
+        };
+        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match name[last_slash..].rfind(':') {
+            Some(i) => (
+                &name[..last_slash + i],
+                Some(name[last_slash + i + 1..].to_string()),
+            ),
+            None => (name, None),
+        };
+        let (registry, repository) = match name.split_once('/') {
+            Some((first, rest))
+                if first.contains('.') || first.contains(':') || first == "localhost" =>
+            {
+                (Some(first.to_string()), rest.to_string())
+            }
+            _ => (None, name.to_string()),
+        };
+        ImageRef {
+            registry,
+            repository: repository.to_ascii_lowercase(),
+            tag,
+            digest,
+        }
+    }
+
+    /// The last path segment of the repository: `bitnami/postgresql` → `postgresql`.
+    pub fn short_name(&self) -> &str {
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
+    }
+
+    /// An image from Docker Hub's official library (`python`, `library/python`).
+    pub fn is_official(&self) -> bool {
+        let hub = self
+            .registry
+            .as_deref()
+            .is_none_or(|r| r == "docker.io" || r == "index.docker.io");
+        hub && (!self.repository.contains('/') || self.repository.starts_with("library/"))
+    }
+
+    pub fn is_digest_pinned(&self) -> bool {
+        self.digest
+            .as_deref()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    }
+
+    /// Untagged or `:latest`, and not pinned by digest.
+    pub fn is_floating(&self) -> bool {
+        !self.is_digest_pinned() && self.tag.as_deref().is_none_or(|t| t == "latest")
+    }
+}
+
+/// Expands `FROM` arguments the way BuildKit does: only global `ARG` defaults are visible.
+pub(crate) fn expand_from(df: &Dockerfile, image: &str) -> Option<String> {
+    let args = df.global_args();
+    let lookup = |name: &str| {
+        args.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.clone())
+    };
+    expand(image, &lookup)
+}
+
+/// What a stage is ultimately built from.
+pub(crate) enum Base {
+    /// An external image reference (variables expanded).
+    Image(String),
+    Scratch,
+    /// A variable without a default: the base is decided at build time.
+    Unknown,
+}
+
+/// The stage followed by the stages it is built `FROM`, nearest first, and the external base.
+pub(crate) fn stage_chain<'a>(stages: &'a [Stage<'a>], df: &Dockerfile, at: usize) -> (Vec<&'a Stage<'a>>, Base) {
+    let mut chain = Vec::new();
+    let mut current = at;
+    loop {
+        let Some(stage) = stages.get(current) else {
+            return (chain, Base::Unknown);
+        };
+        chain.push(stage);
+        let Some(image) = expand_from(df, &stage.image) else {
+            return (chain, Base::Unknown);
+        };
+        let lower = image.to_ascii_lowercase();
+        // Only earlier stages can be referenced; a bounded walk also rules out cycles.
+        let parent = stages[..current]
+            .iter()
+            .rposition(|s| s.alias.as_deref() == Some(lower.as_str()));
+        match parent {
+            Some(p) => current = p,
+            None if lower == "scratch" => return (chain, Base::Scratch),
+            None => return (chain, Base::Image(image)),
+        }
+    }
+}
+
+/// The final stage's chain (see `stage_chain`), or `None` for a Dockerfile without `FROM`.
+pub(crate) fn final_chain<'a>(stages: &'a [Stage<'a>], df: &Dockerfile) -> Option<(Vec<&'a Stage<'a>>, Base)> {
+    if stages.is_empty() {
+        return None;
+    }
+    Some(stage_chain(stages, df, stages.len() - 1))
+}
+
+/// True when `FROM` names an earlier stage rather than an image.
+pub(crate) fn is_stage_reference(stages: &[Stage<'_>], index: usize, image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    stages[..index.min(stages.len())]
+        .iter()
+        .any(|s| s.alias.as_deref() == Some(lower.as_str()))
+}
+
+/// The text a RUN (or other shell instruction) executes, heredoc bodies included.
+pub(crate) fn command_text(instruction: &Instruction) -> String {
+    let mut text = match &instruction.args {
+        Args::Shell(s) => s.clone(),
+        Args::Exec(list) => list.join(" "),
+    };
+    for heredoc in &instruction.heredocs {
+        text.push('\n');
+        text.push_str(&heredoc.body);
+    }
+    text
+}
+
+/// Splits shell text into simple commands (on `&&`, `||`, `;`, `|`, newlines), each as words.
+pub(crate) fn shell_commands(text: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let normalized = text.replace("\\\n", " ");
+    for part in normalized.split(['\n', ';', '|', '&']) {
+        let words: Vec<String> = part
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_string())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if !words.is_empty() {
+            commands.push(words);
+        }
+    }
+    commands
+}
+
+/// Drops leading `sudo`, `env`, `VAR=value` and `exec` words so the program name comes first.
+pub(crate) fn program_words(words: &[String]) -> &[String] {
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let is_assignment = w
+            .split_once('=')
+            .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        if w == "sudo" || w == "env" || w == "exec" || w == "nohup" || is_assignment {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    &words[i..]
+}
+
+/// Name parts that make a variable secret: `DB_PASSWORD`, `githubToken`, `AWS_SECRET_ACCESS_KEY`.
+const SECRET_PARTS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIALS",
+    "CREDENTIAL",
+];
+const SECRET_PAIRS: &[(&str, &str)] = &[("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY")];
+/// A last part that makes the variable describe a secret rather than hold one.
+const NOT_SECRET_SUFFIXES: &[&str] = &[
+    "FILE", "PATH", "NAME", "ENABLED", "ENABLE", "DISABLED", "LENGTH", "URL", "URI", "ENDPOINT",
+    "DIR", "TYPE", "HEADER", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES", "EXPIRATION", "ID", "HOST",
+    "PORT", "USER", "USERNAME", "REF", "ARN", "REGION", "MODE", "VERSION", "SIZE", "COUNT",
+    "FORMAT", "ALGORITHM", "PREFIX", "PROVIDER", "LOCATION", "KIND", "MIN", "MAX",
+];
+
+fn name_parts(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                parts.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            parts.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_uppercase());
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+/// A variable name that holds a secret value (`DB_PASSWORD`), not one that describes where a
+/// secret is (`PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`).
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    let parts = name_parts(name);
+    let Some(last) = parts.last() else {
+        return false;
+    };
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
+        return false;
+    }
+    parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
+        || parts
+            .windows(2)
+            .any(|w| SECRET_PAIRS.iter().any(|(a, b)| w[0] == *a && w[1] == *b))
+}
+
+/// A value that is a literal secret: not empty, not a variable reference, not a file path,
+/// not a boolean switch.
+pub(crate) fn is_literal_secret_value(value: &str) -> bool {
+    let v = value.trim();
+    !(v.is_empty()
+        || v.contains('$')
+        || v.starts_with('/')
+        || matches!(v.to_ascii_lowercase().as_str(), "true" | "false"))
+}
+
+/// Finds `needle` in `haystack` case-insensitively, only where it is not part of a longer word.
+/// Returns the byte offset of the first such match.
+pub(crate) fn find_word(haystack: &str, needle: &str) -> Option<usize> {
+    let hay = haystack.to_ascii_lowercase();
+    let needle = needle.to_ascii_lowercase();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(found) = hay.get(from..).and_then(|h| h.find(&needle)) {
+        let start = from + found;
+        let end = start + needle.len();
+        let before_ok = hay[..start].chars().next_back().is_none_or(|c| !is_word(c));
+        let after_ok = hay[end..].chars().next().is_none_or(|c| !is_word(c));
+        if before_ok && after_ok {
+            return Some(start);
+        }
+        from = start + needle.len().max(1);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references() {
+        let r = ImageRef::parse("python:3.12-slim");
+        assert_eq!(r.repository, "python");
+        assert_eq!(r.tag.as_deref(), Some("3.12-slim"));
+        assert!(r.is_official());
+        let r = ImageRef::parse("localhost:5000/team/app");
+        assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
+        assert_eq!(r.tag, None);
+        assert!(r.is_floating());
+        let r = ImageRef::parse("gcr.io/distroless/static:nonroot@sha256:abc");
+        assert_eq!(r.short_name(), "static");
+        assert!(r.is_digest_pinned());
+        assert!(!r.is_official());
+        assert_eq!(ImageRef::parse("bitnami/postgresql:16").short_name(), "postgresql");
+    }
+
+    #[test]
+    fn secret_names() {
+        for yes in ["DB_PASSWORD", "githubToken", "AWS_SECRET_ACCESS_KEY", "API_KEY", "STRIPE_APIKEY", "SECRET_KEY_BASE"] {
+            assert!(is_secret_name(yes), "{yes}");
+        }
+        for no in ["PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "TOKENIZERS_PARALLELISM", "KEYCLOAK", "PWD", "AWS_ACCESS_KEY_ID"] {
+            assert!(!is_secret_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(find_word("run: trivy image", "trivy"), Some(5));
+        assert_eq!(find_word("trivyx", "trivy"), None);
+        assert_eq!(find_word("a Docker  Scout", "docker scout"), None);
+        assert_eq!(find_word("docker scout cves", "Docker Scout"), Some(0));
+    }
+}

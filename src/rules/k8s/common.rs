@@ -1,0 +1,326 @@
+//! Shared views for the Kubernetes rules: containers, security contexts, images, quantities.
+
+use crate::kind::FileKind;
+use crate::model::Project;
+use crate::model::k8s::{K8sObject, Replicas};
+use crate::parse::is_templated;
+use crate::parse::span::Span;
+use crate::parse::yaml::Node;
+use crate::rules::k8s_subject;
+
+/// One container of a pod template, app or init.
+pub(super) struct Container<'a> {
+    pub node: &'a Node,
+    pub name: String,
+    pub init: bool,
+}
+
+impl<'a> Container<'a> {
+    pub fn subject(&self, project: &Project, obj: &K8sObject) -> String {
+        format!("{}#container.{}", k8s_subject(project, obj), self.name)
+    }
+
+    /// The container's `name` value, else the container mapping itself.
+    pub fn span(&self) -> Span {
+        self.node.get("name").map_or(self.node.span, |n| n.span)
+    }
+
+    pub fn describe(&self, obj: &K8sObject) -> String {
+        let which = if self.init {
+            "init container"
+        } else {
+            "container"
+        };
+        format!("{which} `{}` of {}", self.name, obj.display())
+    }
+
+    pub fn get(&self, path: &[&str]) -> Option<&'a Node> {
+        self.node.path(path)
+    }
+
+    /// Native sidecars are init containers with `restartPolicy: Always`: they run for the pod's life.
+    pub fn is_sidecar(&self) -> bool {
+        self.init && self.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
+    }
+
+    /// Effective security context field: the container's, else the pod's.
+    pub fn security(&self, obj: &'a K8sObject, key: &str) -> Option<&'a Node> {
+        self.get(&["securityContext", key]).or_else(|| {
+            obj.pod_spec()
+                .and_then(|s| s.path(&["securityContext", key]))
+        })
+    }
+
+    pub fn is_privileged(&self) -> bool {
+        self.get(&["securityContext", "privileged"])
+            .and_then(Node::as_bool)
+            == Some(true)
+    }
+
+    pub fn image(&self) -> Option<&'a str> {
+        self.node.get("image").and_then(Node::as_str)
+    }
+}
+
+fn collect<'a>(list: &'a [Node], init: bool, out: &mut Vec<Container<'a>>) {
+    for (i, node) in list.iter().enumerate() {
+        if !node.is_map() {
+            continue;
+        }
+        let name = node
+            .get("name")
+            .and_then(Node::as_str)
+            .map_or_else(|| format!("#{i}"), str::to_string);
+        out.push(Container { node, name, init });
+    }
+}
+
+/// App containers only.
+pub(super) fn app_containers(obj: &K8sObject) -> Vec<Container<'_>> {
+    let mut out = Vec::new();
+    collect(obj.containers(), false, &mut out);
+    out
+}
+
+/// App containers, then init containers.
+pub(super) fn all_containers(obj: &K8sObject) -> Vec<Container<'_>> {
+    let mut out = app_containers(obj);
+    collect(obj.init_containers(), true, &mut out);
+    out
+}
+
+/// Workloads whose pods keep serving (not run-to-completion Jobs).
+pub(super) fn is_long_running(obj: &K8sObject) -> bool {
+    obj.is_workload()
+        && matches!(
+            obj.kind.as_str(),
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        )
+}
+
+/// Deployments and StatefulSets, the services a team scales and protects.
+pub(super) fn is_service_workload(obj: &K8sObject) -> bool {
+    obj.is_workload() && matches!(obj.kind.as_str(), "Deployment" | "StatefulSet")
+}
+
+/// Intentionally scaled to zero: nothing runs, so availability rules have nothing to judge.
+pub(super) fn scaled_to_zero(obj: &K8sObject) -> bool {
+    obj.replicas() == Replicas::Count(0)
+}
+
+/// Linux security context fields do not apply to Windows pods.
+pub(super) fn is_windows(obj: &K8sObject) -> bool {
+    let Some(spec) = obj.pod_spec() else {
+        return false;
+    };
+    spec.path(&["os", "name"]).and_then(Node::as_str) == Some("windows")
+        || spec
+            .path(&["nodeSelector", "kubernetes.io/os"])
+            .and_then(Node::as_str)
+            == Some("windows")
+        || spec.path(&["securityContext", "windowsOptions"]).is_some()
+}
+
+/// The span of `key` itself in a mapping.
+pub(super) fn key_span(node: &Node, key: &str) -> Option<Span> {
+    node.entry(key).map(|e| e.key.span)
+}
+
+/// A scalar whose value is filled in at deploy time, or a non-scalar where a scalar belongs.
+pub(super) fn undecidable_scalar(node: &Node) -> bool {
+    match node.as_scalar() {
+        Some(s) => is_templated(&s.text),
+        None => true,
+    }
+}
+
+/// A boolean field: `Some(Some(b))` when written as a boolean, `Some(None)` when present but
+/// templated or malformed (undecidable), `None` when absent.
+pub(super) fn bool_field(node: Option<&Node>) -> Option<Option<bool>> {
+    node.map(Node::as_bool)
+}
+
+/// A Kubernetes resource quantity (`500m`, `1.5`, `256Mi`, `1G`, `1e3`) in base units.
+pub(super) fn parse_quantity(text: &str) -> Option<f64> {
+    let text = text.trim();
+    const SUFFIXES: &[(&str, f64)] = &[
+        ("Ki", 1024.0),
+        ("Mi", 1_048_576.0),
+        ("Gi", 1_073_741_824.0),
+        ("Ti", 1_099_511_627_776.0),
+        ("Pi", 1_125_899_906_842_624.0),
+        ("Ei", 1_152_921_504_606_846_976.0),
+        ("n", 1e-9),
+        ("u", 1e-6),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    for (suffix, factor) in SUFFIXES {
+        if let Some(num) = text.strip_suffix(suffix) {
+            return num.parse::<f64>().ok().map(|v| v * factor);
+        }
+    }
+    text.parse::<f64>().ok()
+}
+
+/// An image reference split into repository (with registry), tag and digest.
+pub(super) struct ImageRef<'a> {
+    pub repository: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+pub(super) fn parse_image(image: &str) -> ImageRef<'_> {
+    let (rest, digest) = match image.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (image, None),
+    };
+    // A colon before the last slash belongs to a registry port, not a tag.
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    match rest[last_slash..].rfind(':') {
+        Some(i) => ImageRef {
+            repository: &rest[..last_slash + i],
+            tag: Some(&rest[last_slash + i + 1..]),
+            digest,
+        },
+        None => ImageRef {
+            repository: rest,
+            tag: None,
+            digest,
+        },
+    }
+}
+
+/// The last path component of an image repository, lowercased: `docker.io/bitnami/postgresql`
+/// gives `postgresql`.
+pub(super) fn image_basename(image: &str) -> String {
+    let repo = parse_image(image).repository;
+    repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase()
+}
+
+/// Images of stateful servers that scale by replication, not by an HPA adding pods.
+pub(super) fn looks_like_database(image: &str) -> bool {
+    const DATABASES: &[&str] = &[
+        "postgres",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "redis",
+        "valkey",
+        "keydb",
+        "memcached",
+        "etcd",
+        "zookeeper",
+        "kafka",
+        "elasticsearch",
+        "opensearch",
+        "rabbitmq",
+        "cassandra",
+        "scylla",
+        "cockroach",
+        "clickhouse",
+        "influxdb",
+        "timescale",
+        "neo4j",
+        "couchdb",
+        "couchbase",
+        "nats",
+        "pulsar",
+        "minio",
+        "vault",
+        "consul",
+        "patroni",
+        "percona",
+        "questdb",
+        "solr",
+        "prometheus",
+        "loki",
+    ];
+    let base = image_basename(image);
+    DATABASES.iter().any(|db| base.contains(db))
+}
+
+/// Whether a kustomization in the project rewrites this image's tag or digest
+/// (`images: [{name, newTag | digest}]`): the manifest's own tag is then not what runs.
+pub(super) fn kustomize_sets_image(project: &Project, repository: &str) -> bool {
+    project.other_yaml.iter().any(|(file, docs)| {
+        project.file(*file).kind == FileKind::Kustomization
+            && docs.iter().any(|doc| {
+                doc.get("images").map(Node::items).unwrap_or(&[]).iter().any(|img| {
+                    img.get("name").and_then(Node::as_str) == Some(repository)
+                        && (img.get("newTag").is_some() || img.get("digest").is_some())
+                })
+            })
+    })
+}
+
+/// Every pod-spec volume, env and envFrom source that names a ConfigMap.
+pub(super) fn uses_config_map(obj: &K8sObject) -> bool {
+    let Some(spec) = obj.pod_spec() else {
+        return false;
+    };
+    let volumes = spec.get("volumes").map(Node::items).unwrap_or(&[]);
+    let in_volumes = volumes.iter().any(|v| {
+        v.get("configMap").is_some()
+            || v
+                .path(&["projected", "sources"])
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .any(|s| s.get("configMap").is_some())
+    });
+    in_volumes
+        || all_containers(obj).iter().any(|c| {
+            c.get(&["envFrom"])
+                .map(Node::items)
+                .unwrap_or(&[])
+                .iter()
+                .any(|e| e.get("configMapRef").is_some())
+                || c.get(&["env"])
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|e| e.path(&["valueFrom", "configMapKeyRef"]).is_some())
+        })
+}
+
+/// A LimitRange in the namespace sets a default for containers under any of `keys`.
+pub(super) fn namespace_limit_range_sets(project: &Project, namespace: &str, keys: &[&str]) -> bool {
+    project.k8s_in(namespace, "LimitRange").any(|lr| {
+        lr.node
+            .path(&["spec", "limits"])
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .any(|l| keys.iter().any(|k| l.get(k).is_some()))
+    })
+}
+
+/// Does the namespace hold a LimitRange at all (it may inject requests or limits)?
+pub(super) fn namespace_has_limit_range(project: &Project, namespace: &str) -> bool {
+    project.k8s_in(namespace, "LimitRange").next().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_and_images() {
+        assert_eq!(parse_quantity("500m"), Some(0.5));
+        assert_eq!(parse_quantity("1Gi"), parse_quantity("1024Mi"));
+        assert_eq!(parse_quantity("2"), Some(2.0));
+        assert_eq!(parse_quantity("x"), None);
+        let r = parse_image("localhost:5000/app");
+        assert_eq!((r.repository, r.tag), ("localhost:5000/app", None));
+        let r = parse_image("ghcr.io/o/app:1.2@sha256:ab");
+        assert_eq!((r.repository, r.tag, r.digest), ("ghcr.io/o/app", Some("1.2"), Some("sha256:ab")));
+        assert!(looks_like_database("bitnami/postgresql:16"));
+        assert!(!looks_like_database("ghcr.io/acme/api:1"));
+    }
+}

@@ -1,0 +1,59 @@
+//! Long-running workloads that no NetworkPolicy selects: any pod in the cluster can reach them.
+
+use super::common::is_long_running;
+use crate::model::Project;
+use crate::model::k8s::K8sObject;
+use crate::parse::yaml::Node;
+use crate::rules::{Cx, Rule, k8s_subject};
+
+pub struct K8sMissingNetworkPolicy;
+
+/// Policy kinds of CNI plugins whose selectors we do not evaluate.
+const FOREIGN_POLICIES: &[&str] = &[
+    "CiliumNetworkPolicy",
+    "CiliumClusterwideNetworkPolicy",
+    "GlobalNetworkPolicy",
+    "AdminNetworkPolicy",
+    "BaselineAdminNetworkPolicy",
+];
+
+impl Rule for K8sMissingNetworkPolicy {
+    fn check_k8s(&self, obj: &K8sObject, project: &Project, cx: &mut Cx<'_>) {
+        if !(is_long_running(obj) || obj.is("Pod") && obj.is_workload()) {
+            return;
+        }
+        // NetworkPolicies do not apply to pods on the host network.
+        if obj
+            .pod_spec()
+            .and_then(|s| s.get("hostNetwork"))
+            .and_then(Node::as_bool)
+            == Some(true)
+        {
+            return;
+        }
+        // Cilium, Calico and cluster-wide admin policies may isolate these pods in ways we cannot see.
+        let foreign = project.k8s.iter().any(|o| {
+            FOREIGN_POLICIES.contains(&o.kind.as_str())
+                || o.kind == "NetworkPolicy" && o.api_version.starts_with("projectcalico.org/")
+        });
+        if foreign {
+            return;
+        }
+        let selection = project.selecting(obj, "NetworkPolicy", &["spec", "podSelector"], false);
+        let subject = k8s_subject(project, obj);
+        if !selection.found.is_empty() {
+            cx.evaluate(subject);
+        } else if !selection.undecidable {
+            cx.report(
+                subject,
+                obj.file,
+                obj.span(),
+                format!(
+                    "{} is not selected by any NetworkPolicy in namespace `{}`",
+                    obj.display(),
+                    obj.namespace
+                ),
+            );
+        }
+    }
+}

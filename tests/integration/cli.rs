@@ -1,0 +1,171 @@
+//! The command line as users and scripts meet it: exit codes, formats, --output, errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::common::repo_root;
+
+fn shipshape(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the binary runs")
+}
+
+fn acgs() -> String {
+    repo_root().join("fixtures/repos/acgs-like").display().to_string()
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn json_report_matches_its_published_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("docs/json-report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for target in [acgs(), repo_root().join("fixtures/rules").display().to_string()] {
+        let out = shipshape(&["audit", &target, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let report = json_of(&out);
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{target}: {errors:#?}");
+    }
+}
+
+#[test]
+fn json_output_is_byte_identical_across_runs() {
+    let a = shipshape(&["audit", &acgs(), "--format", "json"]);
+    let b = shipshape(&["audit", &acgs(), "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+    let findings = json_of(&a)["findings"].as_array().unwrap().clone();
+    let keys: Vec<(String, u64, u64, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "findings are sorted by path, line, column, rule");
+}
+
+#[test]
+fn audit_is_the_default_command() {
+    let out = shipshape(&[&acgs(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out)["schema_version"], 1);
+}
+
+#[test]
+fn fail_under_and_fail_on_gate_with_exit_1() {
+    let out = shipshape(&["audit", &acgs(), "--quiet", "--fail-under", "100"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("below 100"));
+    let out = shipshape(&["audit", &acgs(), "--quiet", "--fail-under", "0"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = shipshape(&["audit", &acgs(), "--quiet", "--fail-on", "info"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn an_empty_repository_is_not_applicable_and_passes_gates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "# nothing to audit\n").unwrap();
+    let path = dir.path().display().to_string();
+    let out = shipshape(&["audit", &path, "--format", "json", "--fail-under", "90"]);
+    assert_eq!(out.status.code(), Some(0), "n/a must not fail a gate");
+    let report = json_of(&out);
+    assert!(report["summary"]["score"].is_null());
+    assert!(report["categories"].as_array().unwrap().iter().all(|c| c["score"].is_null()));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let out = shipshape(&["audit", "/definitely/not/here"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot audit"));
+    let out = shipshape(&["audit", &acgs(), "--rule", "no-such-rule"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule"));
+    let out = shipshape(&["audit", &acgs(), "--fail-under", "101"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = shipshape(&["audit", &acgs(), "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = shipshape(&["explain", "no-such-rule"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn output_is_written_atomically_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("report.json");
+    let out = shipshape(&["audit", &acgs(), "--format", "json", "--output", &dest.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty(), "nothing on stdout when --output is given");
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dest).unwrap()).unwrap();
+    assert_eq!(written["schema_version"], 1);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+
+    let missing = dir.path().join("no/such/dir/report.json");
+    let out = shipshape(&["audit", &acgs(), "--output", &missing.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_and_explain_describe_the_catalog() {
+    let out = shipshape(&["rules", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rules = json_of(&out);
+    let rules = rules.as_array().unwrap();
+    assert!(!rules.is_empty());
+    for r in rules {
+        for key in ["id", "category", "severity", "title"] {
+            assert!(r[key].is_string(), "{key} missing in {r}");
+        }
+    }
+    let out = shipshape(&["explain", "parse-error"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains("## Why it matters") && page.contains("## How to fix"));
+}
+
+#[test]
+fn list_files_shows_each_kind() {
+    let out = shipshape(&["audit", &acgs(), "--list-files"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("dockerfile") && text.contains("services/auth/Dockerfile"));
+    assert!(text.contains("compose") && text.contains("docker-compose.yml"));
+    assert!(text.contains("kubernetes") && text.contains("k8s/auth.yaml"));
+}
+
+#[test]
+fn terminal_report_has_scorecard_findings_and_next_steps() {
+    let out = shipshape(&["audit", &acgs(), "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Readiness"), "{text}");
+    assert!(text.contains("Container") && text.contains("Kubernetes"));
+    assert!(!text.contains("\x1b["), "no colour codes with --color never");
+    let _ = Path::new(&acgs());
+}

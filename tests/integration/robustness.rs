@@ -1,0 +1,143 @@
+//! Hostile and real-world input: the corpus of public files, and every kind of bad file.
+//! Each run must finish, with a located diagnostic or a notice for whatever it could not read.
+
+use std::path::{Path, PathBuf};
+
+use shipshape::kind::FileKind;
+use shipshape::model::Project;
+
+use crate::common::audit;
+
+fn corpus() -> Option<PathBuf> {
+    let path = crate::common::repo_root().join("../shared/corpus");
+    path.is_dir().then_some(path)
+}
+
+#[test]
+fn the_corpus_audits_without_panic_and_every_failure_is_located() {
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    let project = Project::load(&corpus, &Default::default()).unwrap();
+    assert!(project.files.len() > 3000, "only {} files recognised", project.files.len());
+    // Every YAML and Dockerfile either parsed or has a located failure.
+    for failure in &project.failures {
+        let file = project.file(failure.file);
+        assert!(failure.offset <= file.text.len());
+        assert!(!failure.message.is_empty());
+    }
+    let yaml_files = project.files.iter().filter(|f| f.kind.is_yaml() || f.kind == FileKind::Dockerfile).count();
+    assert!(yaml_files > 2500);
+    // Nothing of a kind we parse is left unclassified.
+    assert!(project.files.iter().all(|f| f.kind != FileKind::Yaml));
+
+    let report = audit(&corpus, &[]);
+    for f in &report.findings {
+        assert!(f.line >= 1 && f.column >= 1, "{f:?}");
+        assert!(!f.path.is_empty());
+    }
+    let parse_errors = report.findings.iter().filter(|f| f.rule == "parse-error").count();
+    // The corpus holds a handful of deliberately broken files; a jump means a parser regressed.
+    assert!(parse_errors < 40, "{parse_errors} parse errors in the corpus");
+}
+
+#[test]
+fn the_known_flow_closer_file_parses() {
+    let Some(corpus) = corpus() else { return };
+    let path = corpus.join("opentelemetry-demo/compose.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let stream = shipshape::parse::yaml::parse(&text).expect("accepted by Compose, PyYAML and libyaml");
+    assert!(stream.documents[0].get("services").is_some());
+}
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn finding_for<'a>(report: &'a shipshape::report::Report, path: &str) -> Option<&'a shipshape::finding::Finding> {
+    report.findings.iter().find(|f| f.path == path && f.rule == "parse-error")
+}
+
+#[test]
+fn bad_inputs_end_in_clear_diagnostics_and_a_finished_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A good file, so we can see the run went on.
+    write(root, "ok/Dockerfile", b"FROM alpine:3.20\nUSER 1000\n");
+    // Alias bomb.
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    let names = ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    let mut prev = 'a';
+    for n in names {
+        bomb.push_str(&format!("{n}: &{n} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        prev = n;
+    }
+    write(root, "bomb/docker-compose.yml", bomb.as_bytes());
+    // 10,000-deep nesting.
+    let deep = format!("apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    write(root, "deep/k8s.yaml", deep.as_bytes());
+    // Invalid UTF-8.
+    write(root, "utf8/docker-compose.yml", b"services:\n  web:\n    image: \xff\xfe\n");
+    // Binary named like a Dockerfile.
+    write(root, "bin/Dockerfile", &[0u8, 1, 2, 3, 0, 255, 0, 10]);
+    // Empty file.
+    write(root, "empty/Dockerfile", b"");
+    write(root, "empty/compose.yaml", b"");
+    // Over the size cap (cap set low below).
+    write(root, "big/docker-compose.yml", &vec![b'#'; 300_000]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        // Symlink loop and a link that leaves the root.
+        std::fs::create_dir_all(root.join("loop")).unwrap();
+        symlink(root.join("loop"), root.join("loop/again")).unwrap();
+        symlink("/etc/hostname", root.join("outside.Dockerfile")).unwrap();
+        symlink("/etc", root.join("etc-link")).unwrap();
+        // A FIFO must not hang the run.
+        let fifo = root.join("fifo/Dockerfile");
+        std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(status.is_ok_and(|s| s.success()), "mkfifo is available");
+    }
+
+    let mut args = crate::common::audit_args(root, &[]);
+    args.max_file_size = 200_000;
+    let (report, project) = shipshape::app::build_report(&args).expect("the run finishes");
+
+    assert!(project.files.iter().any(|f| f.path == "ok/Dockerfile"));
+    let bomb = finding_for(&report, "bomb/docker-compose.yml").expect("alias bomb diagnosed");
+    assert!(bomb.message.contains("alias"), "{}", bomb.message);
+    let deep = finding_for(&report, "deep/k8s.yaml").expect("deep nesting diagnosed");
+    assert!(deep.message.contains("nesting"), "{}", deep.message);
+    let utf8 = finding_for(&report, "utf8/docker-compose.yml").expect("invalid UTF-8 diagnosed");
+    assert_eq!((utf8.line, utf8.column), (3, 12));
+    let notice = |p: &str| report.notices.iter().find(|n| n.path == p).map(|n| n.message.clone());
+    assert!(notice("bin/Dockerfile").is_some_and(|m| m.contains("binary")));
+    assert!(notice("big/docker-compose.yml").is_some_and(|m| m.contains("size cap")));
+    assert!(project.files.iter().any(|f| f.path == "empty/Dockerfile"));
+    assert!(finding_for(&report, "empty/compose.yaml").is_none());
+    #[cfg(unix)]
+    {
+        assert!(notice("outside.Dockerfile").is_some_and(|m| m.contains("outside")));
+        assert!(notice("fifo/Dockerfile").is_some_and(|m| m.contains("not a regular file")));
+        assert!(project.files.iter().all(|f| !f.path.starts_with("etc-link")));
+        assert!(project.files.iter().all(|f| !f.path.starts_with("loop/again")));
+    }
+}
+
+#[test]
+fn gitignored_files_are_skipped_also_outside_git_and_hidden_dirs_are_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, ".gitignore", b"ignored/\n");
+    write(root, "ignored/Dockerfile", b"FROM alpine:3.20\n");
+    write(root, ".github/workflows/ci.yml", b"on: push\njobs: {}\n");
+    write(root, ".git/config/Dockerfile", b"FROM alpine\n");
+    write(root, "infra/.terraform/modules/x/main.tf", b"");
+    let project = Project::load(root, &Default::default()).unwrap();
+    let paths: Vec<&str> = project.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, vec![".github/workflows/ci.yml"]);
+    assert_eq!(project.files[0].kind, FileKind::GithubWorkflow);
+}
