@@ -129,11 +129,11 @@ fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
 
 fn gate(args: &AuditArgs, report: &Report) -> Outcome {
     let mut failed = false;
-    if let (Some(min), Some(score)) = (args.fail_under, report.scorecard.overall) {
-        if score < min {
-            eprintln!("shipshape: gate failed: overall score {score:.1} is below {min}");
-            failed = true;
-        }
+    if let (Some(min), Some(score)) = (args.fail_under, report.scorecard.overall)
+        && score < min
+    {
+        eprintln!("shipshape: gate failed: overall score {score:.1} is below {min}");
+        failed = true;
     }
     if let Some(level) = args.fail_on {
         let level: Severity = level.into();
@@ -290,7 +290,10 @@ fn write_atomically(
     };
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         // /dev/null, /dev/stdout or a pipe: nothing to replace atomically, write straight in.
-        let mut file = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(err)?;
         render(&mut file).map_err(err)?;
         return file.flush().map_err(err);
     }

@@ -305,7 +305,13 @@ mod tests {
     use super::*;
     use crate::catalog::RuleMeta;
 
-    fn outcome(id: &str, category: Category, severity: Severity, effort: Effort, evaluated: usize) -> RuleOutcome {
+    fn outcome(
+        id: &str,
+        category: Category,
+        severity: Severity,
+        effort: Effort,
+        evaluated: usize,
+    ) -> RuleOutcome {
         let meta: &'static RuleMeta = Box::leak(Box::new(RuleMeta {
             id: id.into(),
             title: format!("title of {id}"),
@@ -321,7 +327,9 @@ mod tests {
         }));
         RuleOutcome {
             meta,
-            evaluated: (0..evaluated).map(|i| format!("s{i}")).collect::<BTreeSet<_>>(),
+            evaluated: (0..evaluated)
+                .map(|i| format!("s{i}"))
+                .collect::<BTreeSet<_>>(),
             findings: vec![],
         }
     }
@@ -331,12 +339,22 @@ mod tests {
             outcome("a", Category::Container, Severity::High, Effort::Medium, 4),
             outcome("b", Category::Container, Severity::Medium, Effort::Low, 2),
             outcome("c", Category::Container, Severity::Low, Effort::Low, 0),
-            outcome("d", Category::Kubernetes, Severity::Critical, Effort::Low, 1),
+            outcome(
+                "d",
+                Category::Kubernetes,
+                Severity::Critical,
+                Effort::Low,
+                1,
+            ),
             outcome("e", Category::Kubernetes, Severity::Info, Effort::Low, 3),
         ];
-        let failed = [("a".to_string(), 1), ("b".to_string(), 2), ("e".to_string(), 3)]
-            .into_iter()
-            .collect();
+        let failed = [
+            ("a".to_string(), 1),
+            ("b".to_string(), 2),
+            ("e".to_string(), 3),
+        ]
+        .into_iter()
+        .collect();
         (outcomes, failed)
     }
 
@@ -359,7 +377,11 @@ mod tests {
         // kubernetes: critical rule passes everywhere; the info rule weighs nothing.
         assert_eq!(card.categories[1].score, Some(100.0));
         // cicd and the rest have nothing to judge.
-        assert!(card.categories[2..].iter().all(|c| c.score.is_none() && c.grade.is_none()));
+        assert!(
+            card.categories[2..]
+                .iter()
+                .all(|c| c.score.is_none() && c.grade.is_none())
+        );
         // overall: mean of the two applicable categories.
         assert_eq!(card.overall, Some(72.5));
         assert_eq!(card.grade, Some(Grade::NeedsImprovement));
@@ -382,12 +404,11 @@ mod tests {
             .iter()
             .map(|s| (s.rule.as_str(), s.phase, s.gain, s.projected))
             .collect();
-        // e is an info rule: fixing it gains nothing but it is still listed last in its phase.
+        // e is an info rule: it gains nothing, so it is not a step.
         assert_eq!(
             steps,
             vec![
                 ("b", Phase::Immediate, 20.0, 92.5),
-                ("e", Phase::Immediate, 0.0, 92.5),
                 ("a", Phase::Next, 7.5, 100.0),
             ]
         );

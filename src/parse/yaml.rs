@@ -224,7 +224,9 @@ fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
 
 fn scan_error(offsets: &CharOffsets, e: &ScanError) -> YamlError {
     let message = match e.info() {
-        "recursion limit exceeded" => "nesting too deep (recursion limit exceeded); file skipped".to_string(),
+        "recursion limit exceeded" => {
+            "nesting too deep (recursion limit exceeded); file skipped".to_string()
+        }
         info => info.to_string(),
     };
     YamlError {
@@ -483,18 +485,17 @@ impl Builder {
         }
         let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
         for e in entries {
-            if let Value::Scalar(s) = &e.key.value {
-                if let Some(first) = seen.insert(&s.text, e.key.span) {
-                    // Merged-in entries can share keys with anchors elsewhere; only report
-                    // keys written twice in this very mapping, which appear in order.
-                    if first.start < e.key.span.start {
-                        self.stream.duplicate_keys.push(DuplicateKey {
-                            key: s.text.clone(),
-                            span: e.key.span,
-                            first,
-                        });
-                    }
-                }
+            if let Value::Scalar(s) = &e.key.value
+                && let Some(first) = seen.insert(&s.text, e.key.span)
+                // Merged-in entries can share keys with anchors elsewhere; only report
+                // keys written twice in this very mapping, which appear in order.
+                && first.start < e.key.span.start
+            {
+                self.stream.duplicate_keys.push(DuplicateKey {
+                    key: s.text.clone(),
+                    span: e.key.span,
+                    first,
+                });
             }
         }
     }

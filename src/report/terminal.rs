@@ -15,6 +15,12 @@ use crate::finding::{Category, Finding, Severity};
 use crate::kind::FileKind;
 use crate::score::{Grade, Phase};
 
+/// Light rules above and below the header only: readable in a terminal and in CI logs.
+const SCORECARD_STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
+    .top_border(comfy_table::LineStyle::none().fill('─').junction('─'))
+    .header_separator(comfy_table::LineStyle::none().fill('─').junction('─'))
+    .bottom_border(comfy_table::LineStyle::none().fill('─').junction('─'));
+
 pub struct Options {
     pub color: bool,
     pub quiet: bool,
@@ -112,7 +118,7 @@ fn header(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()>
 
 fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
     let mut table = Table::new();
-    table.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    table.load_style(SCORECARD_STYLE);
     table.set_header(["category", "score", "grade", "findings"]);
     for c in &report.scorecard.categories {
         let (score, grade) = match c.score {

@@ -25,7 +25,10 @@ fn assert_passes(report: &Report, id: &str, seed_line: &str) {
         .filter(|f| f.rule == id)
         .map(|f| format!("{}:{} {}", f.path, f.line, f.message))
         .collect();
-    assert!(failures.is_empty(), "✅ {seed_line}: {id} fired: {failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "✅ {seed_line}: {id} fired: {failures:#?}"
+    );
 }
 
 /// The rule reported at least one finding.
@@ -40,9 +43,21 @@ fn container_category_reproduces_the_seed() {
     let r = report();
     assert_passes(&r, "dockerfile-root-user", "Non-root user execution");
     assert_passes(&r, "dockerfile-full-base-image", "Minimal base images");
-    assert_passes(&r, "dockerfile-latest-tag", "Minimal base images (pinned tags)");
-    assert_passes(&r, "dockerfile-build-tools-in-final-stage", "Multi-stage builds");
-    assert_passes(&r, "cross-image-not-scanned", "Security scanning (Trivy in CI)");
+    assert_passes(
+        &r,
+        "dockerfile-latest-tag",
+        "Minimal base images (pinned tags)",
+    );
+    assert_passes(
+        &r,
+        "dockerfile-build-tools-in-final-stage",
+        "Multi-stage builds",
+    );
+    assert_passes(
+        &r,
+        "cross-image-not-scanned",
+        "Security scanning (Trivy in CI)",
+    );
     assert_passes(&r, "cross-image-not-signed", "Image signing (Cosign)");
     assert_passes(&r, "compose-default-network-only", "Network isolation");
     assert_passes(&r, "compose-stateful-no-volume", "Volume persistence");
@@ -50,15 +65,25 @@ fn container_category_reproduces_the_seed() {
     assert_passes(&r, "compose-no-env-separation", "Environment management");
 
     // Ten compose services, none with limits or log rotation.
-    assert_eq!(assert_fires(&r, "compose-missing-resource-limits", "Resource limits"), 10);
+    assert_eq!(
+        assert_fires(&r, "compose-missing-resource-limits", "Resource limits"),
+        10
+    );
     assert!(assert_fires(&r, "compose-secret-in-environment", "Secrets management") >= 2);
-    assert_eq!(assert_fires(&r, "compose-missing-log-rotation", "Logging configuration"), 10);
+    assert_eq!(
+        assert_fires(&r, "compose-missing-log-rotation", "Logging configuration"),
+        10
+    );
 }
 
 #[test]
 fn kubernetes_category_reproduces_the_seed() {
     let r = report();
-    assert_passes(&r, "k8s-missing-service", "Service definitions / service discovery");
+    assert_passes(
+        &r,
+        "k8s-missing-service",
+        "Service definitions / service discovery",
+    );
     assert_passes(&r, "k8s-config-not-externalized", "ConfigMap usage");
     assert_passes(&r, "k8s-secret-in-env", "Secret management");
 
@@ -66,8 +91,14 @@ fn kubernetes_category_reproduces_the_seed() {
     assert_eq!(assert_fires(&r, "k8s-single-replica", "Single replica"), 10);
     assert_eq!(assert_fires(&r, "k8s-missing-hpa", "No HPA"), 8);
     assert!(assert_fires(&r, "k8s-missing-resource-limits", "Missing resource limits") >= 10);
-    assert_eq!(assert_fires(&r, "k8s-missing-pdb", "No pod disruption budgets"), 10);
-    assert_eq!(assert_fires(&r, "k8s-missing-network-policy", "No network policies"), 10);
+    assert_eq!(
+        assert_fires(&r, "k8s-missing-pdb", "No pod disruption budgets"),
+        10
+    );
+    assert_eq!(
+        assert_fires(&r, "k8s-missing-network-policy", "No network policies"),
+        10
+    );
 }
 
 #[test]
@@ -84,11 +115,24 @@ fn the_scores_are_those_of_a_system_that_is_not_yet_ready() {
     let container = score(Category::Container);
     let kubernetes = score(Category::Kubernetes);
     // The seed rates the container setup far better than the Kubernetes one.
-    assert!(container > kubernetes, "container {container} vs kubernetes {kubernetes}");
+    assert!(
+        container > kubernetes,
+        "container {container} vs kubernetes {kubernetes}"
+    );
     assert!(container >= 60.0, "container {container}");
     // Only the two categories of this release are judged.
-    for c in [Category::Cicd, Category::Observability, Category::Scaling, Category::Iac] {
-        assert!(r.scorecard.categories.iter().any(|s| s.id == c && s.score.is_none()));
+    for c in [
+        Category::Cicd,
+        Category::Observability,
+        Category::Scaling,
+        Category::Iac,
+    ] {
+        assert!(
+            r.scorecard
+                .categories
+                .iter()
+                .any(|s| s.id == c && s.score.is_none())
+        );
     }
     // The plan starts with low-effort steps and every step raises the projected score.
     let plan = &r.scorecard.plan;

@@ -15,25 +15,46 @@ fn registry_and_catalog_list_the_same_rules() {
     sorted.dedup();
     assert_eq!(registered, sorted, "registry ids must be unique");
     let cataloged: Vec<&str> = catalog::catalog().iter().map(|m| m.id.as_str()).collect();
-    assert_eq!(registered, cataloged, "every rule needs code and a catalog entry");
+    assert_eq!(
+        registered, cataloged,
+        "every rule needs code and a catalog entry"
+    );
 }
 
 #[test]
 fn catalog_entries_are_complete_and_filed_by_category() {
     for meta in catalog::catalog() {
         let expected = format!("{}/{}.toml", meta.category.id(), meta.id);
-        assert_eq!(meta.source, expected, "{} is filed in the wrong place", meta.id);
+        assert_eq!(
+            meta.source, expected,
+            "{} is filed in the wrong place",
+            meta.id
+        );
         assert!(
-            meta.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            meta.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: ids are kebab-case",
             meta.id
         );
         assert!(!meta.title.trim().is_empty(), "{}: empty title", meta.id);
-        assert!(!meta.title.ends_with('.'), "{}: titles take no period", meta.id);
+        assert!(
+            !meta.title.ends_with('.'),
+            "{}: titles take no period",
+            meta.id
+        );
         assert!(meta.why.trim().len() > 40, "{}: `why` is too thin", meta.id);
-        assert!(meta.fix.contains("```"), "{}: `fix` needs a fenced snippet", meta.id);
+        assert!(
+            meta.fix.contains("```"),
+            "{}: `fix` needs a fenced snippet",
+            meta.id
+        );
         let first = meta.fix.trim_start().chars().next().unwrap_or(' ');
-        assert!(first.is_uppercase(), "{}: `fix` starts with a verb", meta.id);
+        assert!(
+            first.is_uppercase(),
+            "{}: `fix` starts with a verb",
+            meta.id
+        );
         assert!(!meta.targets.is_empty(), "{}: no targets", meta.id);
     }
 }

@@ -15,7 +15,10 @@ fn shipshape(args: &[&str]) -> Output {
 }
 
 fn acgs() -> String {
-    repo_root().join("fixtures/repos/acgs-like").display().to_string()
+    repo_root()
+        .join("fixtures/repos/acgs-like")
+        .display()
+        .to_string()
 }
 
 fn json_of(out: &Output) -> serde_json::Value {
@@ -34,9 +37,17 @@ fn json_report_matches_its_published_schema() {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    for target in [acgs(), repo_root().join("fixtures/rules").display().to_string()] {
+    for target in [
+        acgs(),
+        repo_root().join("fixtures/rules").display().to_string(),
+    ] {
         let out = shipshape(&["audit", &target, "--format", "json"]);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report = json_of(&out);
         let errors: Vec<String> = validator
             .iter_errors(&report)
@@ -65,7 +76,10 @@ fn json_output_is_byte_identical_across_runs() {
         .collect();
     let mut sorted = keys.clone();
     sorted.sort();
-    assert_eq!(keys, sorted, "findings are sorted by path, line, column, rule");
+    assert_eq!(
+        keys, sorted,
+        "findings are sorted by path, line, column, rule"
+    );
 }
 
 #[test]
@@ -78,7 +92,12 @@ fn audit_is_the_default_command() {
 #[test]
 fn fail_under_and_fail_on_gate_with_exit_1() {
     let out = shipshape(&["audit", &acgs(), "--quiet", "--fail-under", "100"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("below 100"));
     let out = shipshape(&["audit", &acgs(), "--quiet", "--fail-under", "0"]);
     assert_eq!(out.status.code(), Some(0));
@@ -95,7 +114,13 @@ fn an_empty_repository_is_not_applicable_and_passes_gates() {
     assert_eq!(out.status.code(), Some(0), "n/a must not fail a gate");
     let report = json_of(&out);
     assert!(report["summary"]["score"].is_null());
-    assert!(report["categories"].as_array().unwrap().iter().all(|c| c["score"].is_null()));
+    assert!(
+        report["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["score"].is_null())
+    );
 }
 
 #[test]
@@ -118,10 +143,21 @@ fn usage_and_io_errors_exit_2() {
 fn output_is_written_atomically_to_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("report.json");
-    let out = shipshape(&["audit", &acgs(), "--format", "json", "--output", &dest.display().to_string()]);
+    let out = shipshape(&[
+        "audit",
+        &acgs(),
+        "--format",
+        "json",
+        "--output",
+        &dest.display().to_string(),
+    ]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stdout.is_empty(), "nothing on stdout when --output is given");
-    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dest).unwrap()).unwrap();
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout when --output is given"
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&dest).unwrap()).unwrap();
     assert_eq!(written["schema_version"], 1);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left behind");
@@ -166,6 +202,9 @@ fn terminal_report_has_scorecard_findings_and_next_steps() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Readiness"), "{text}");
     assert!(text.contains("Container") && text.contains("Kubernetes"));
-    assert!(!text.contains("\x1b["), "no colour codes with --color never");
+    assert!(
+        !text.contains("\x1b["),
+        "no colour codes with --color never"
+    );
     let _ = Path::new(&acgs());
 }

@@ -1,8 +1,8 @@
 //! One integration test binary (one link step): each module tests one area.
 
-mod common;
 mod acgs;
 mod catalog;
 mod cli;
+mod common;
 mod robustness;
 mod rule_fixtures;

@@ -19,14 +19,22 @@ fn the_corpus_audits_without_panic_and_every_failure_is_located() {
         panic!("../shared/corpus is missing: it is part of the test environment");
     };
     let project = Project::load(&corpus, &Default::default()).unwrap();
-    assert!(project.files.len() > 3000, "only {} files recognised", project.files.len());
+    assert!(
+        project.files.len() > 3000,
+        "only {} files recognised",
+        project.files.len()
+    );
     // Every YAML and Dockerfile either parsed or has a located failure.
     for failure in &project.failures {
         let file = project.file(failure.file);
         assert!(failure.offset <= file.text.len());
         assert!(!failure.message.is_empty());
     }
-    let yaml_files = project.files.iter().filter(|f| f.kind.is_yaml() || f.kind == FileKind::Dockerfile).count();
+    let yaml_files = project
+        .files
+        .iter()
+        .filter(|f| f.kind.is_yaml() || f.kind == FileKind::Dockerfile)
+        .count();
     assert!(yaml_files > 2500);
     // Nothing of a kind we parse is left unclassified.
     assert!(project.files.iter().all(|f| f.kind != FileKind::Yaml));
@@ -36,9 +44,16 @@ fn the_corpus_audits_without_panic_and_every_failure_is_located() {
         assert!(f.line >= 1 && f.column >= 1, "{f:?}");
         assert!(!f.path.is_empty());
     }
-    let parse_errors = report.findings.iter().filter(|f| f.rule == "parse-error").count();
+    let parse_errors = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "parse-error")
+        .count();
     // The corpus holds a handful of deliberately broken files; a jump means a parser regressed.
-    assert!(parse_errors < 40, "{parse_errors} parse errors in the corpus");
+    assert!(
+        parse_errors < 40,
+        "{parse_errors} parse errors in the corpus"
+    );
 }
 
 #[test]
@@ -46,7 +61,8 @@ fn the_known_flow_closer_file_parses() {
     let Some(corpus) = corpus() else { return };
     let path = corpus.join("opentelemetry-demo/compose.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let stream = shipshape::parse::yaml::parse(&text).expect("accepted by Compose, PyYAML and libyaml");
+    let stream =
+        shipshape::parse::yaml::parse(&text).expect("accepted by Compose, PyYAML and libyaml");
     assert!(stream.documents[0].get("services").is_some());
 }
 
@@ -56,8 +72,14 @@ fn write(dir: &Path, rel: &str, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }
 
-fn finding_for<'a>(report: &'a shipshape::report::Report, path: &str) -> Option<&'a shipshape::finding::Finding> {
-    report.findings.iter().find(|f| f.path == path && f.rule == "parse-error")
+fn finding_for<'a>(
+    report: &'a shipshape::report::Report,
+    path: &str,
+) -> Option<&'a shipshape::finding::Finding> {
+    report
+        .findings
+        .iter()
+        .find(|f| f.path == path && f.rule == "parse-error")
 }
 
 #[test]
@@ -76,10 +98,18 @@ fn bad_inputs_end_in_clear_diagnostics_and_a_finished_run() {
     }
     write(root, "bomb/docker-compose.yml", bomb.as_bytes());
     // 10,000-deep nesting.
-    let deep = format!("apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\ndata: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     write(root, "deep/k8s.yaml", deep.as_bytes());
     // Invalid UTF-8.
-    write(root, "utf8/docker-compose.yml", b"services:\n  web:\n    image: \xff\xfe\n");
+    write(
+        root,
+        "utf8/docker-compose.yml",
+        b"services:\n  web:\n    image: \xff\xfe\n",
+    );
     // Binary named like a Dockerfile.
     write(root, "bin/Dockerfile", &[0u8, 1, 2, 3, 0, 255, 0, 10]);
     // Empty file.
@@ -113,7 +143,13 @@ fn bad_inputs_end_in_clear_diagnostics_and_a_finished_run() {
     assert!(deep.message.contains("nesting"), "{}", deep.message);
     let utf8 = finding_for(&report, "utf8/docker-compose.yml").expect("invalid UTF-8 diagnosed");
     assert_eq!((utf8.line, utf8.column), (3, 12));
-    let notice = |p: &str| report.notices.iter().find(|n| n.path == p).map(|n| n.message.clone());
+    let notice = |p: &str| {
+        report
+            .notices
+            .iter()
+            .find(|n| n.path == p)
+            .map(|n| n.message.clone())
+    };
     assert!(notice("bin/Dockerfile").is_some_and(|m| m.contains("binary")));
     assert!(notice("big/docker-compose.yml").is_some_and(|m| m.contains("size cap")));
     assert!(project.files.iter().any(|f| f.path == "empty/Dockerfile"));
@@ -122,8 +158,18 @@ fn bad_inputs_end_in_clear_diagnostics_and_a_finished_run() {
     {
         assert!(notice("outside.Dockerfile").is_some_and(|m| m.contains("outside")));
         assert!(notice("fifo/Dockerfile").is_some_and(|m| m.contains("not a regular file")));
-        assert!(project.files.iter().all(|f| !f.path.starts_with("etc-link")));
-        assert!(project.files.iter().all(|f| !f.path.starts_with("loop/again")));
+        assert!(
+            project
+                .files
+                .iter()
+                .all(|f| !f.path.starts_with("etc-link"))
+        );
+        assert!(
+            project
+                .files
+                .iter()
+                .all(|f| !f.path.starts_with("loop/again"))
+        );
     }
 }
 

@@ -48,8 +48,14 @@ fn removes_packages(commands: &[Vec<String>]) -> bool {
         matches!(
             (w.first().map(String::as_str), w.get(1).map(String::as_str)),
             (Some("apk"), Some("del"))
-                | (Some("apt-get" | "apt"), Some("purge" | "remove" | "autoremove"))
-                | (Some("yum" | "dnf" | "microdnf"), Some("remove" | "erase" | "autoremove"))
+                | (
+                    Some("apt-get" | "apt"),
+                    Some("purge" | "remove" | "autoremove")
+                )
+                | (
+                    Some("yum" | "dnf" | "microdnf"),
+                    Some("remove" | "erase" | "autoremove")
+                )
                 | (Some("zypper"), Some("remove" | "rm"))
         )
     })
@@ -75,13 +81,23 @@ fn build_step(words: &[String]) -> Option<String> {
     match (program.as_str(), arg(1), arg(2)) {
         ("cargo", Some("build" | "install"), _) => runs(&format!("cargo {}", arg(1)?)),
         ("go", Some("build" | "install"), _) => runs(&format!("go {}", arg(1)?)),
-        ("npm" | "pnpm" | "yarn", Some("run"), Some("build")) => runs(&format!("{program} run build")),
+        ("npm" | "pnpm" | "yarn", Some("run"), Some("build")) => {
+            runs(&format!("{program} run build"))
+        }
         ("pnpm" | "yarn", Some("build"), _) => runs(&format!("{program} build")),
-        ("mvn" | "mvnw", _, _) if w.iter().any(|a| matches!(a.as_str(), "package" | "install" | "verify")) => {
+        ("mvn" | "mvnw", _, _)
+            if w.iter()
+                .any(|a| matches!(a.as_str(), "package" | "install" | "verify")) =>
+        {
             runs(&format!("{program} package"))
         }
         ("gradle" | "gradlew", _, _)
-            if w.iter().any(|a| matches!(a.as_str(), "build" | "assemble" | "bootJar" | "installDist" | "shadowJar")) =>
+            if w.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "build" | "assemble" | "bootJar" | "installDist" | "shadowJar"
+                )
+            }) =>
         {
             runs(&format!("{program} build"))
         }
@@ -100,7 +116,6 @@ impl Rule for DockerfileBuildToolsInFinalStage {
         };
         let subject = dockerfile_subject(project, unit);
         cx.evaluate(subject.clone());
-        let multi = unit.df.stages().len() > 1;
         for run in stage.instructions.iter().filter(|i| i.keyword == "RUN") {
             let commands = shell_commands(&command_text(run));
             let steps: Vec<String> = commands.iter().filter_map(|c| build_step(c)).collect();
@@ -110,17 +125,12 @@ impl Rule for DockerfileBuildToolsInFinalStage {
             if first.starts_with("installs") && removes_packages(&commands) {
                 continue;
             }
-            let hint = if multi {
-                "move it to a build stage and copy only the artifacts"
-            } else {
-                "use a multi-stage build"
-            };
             cx.report(
                 subject.clone(),
                 unit.file,
                 run.keyword_span,
                 format!(
-                    "final stage of `{}` {first}, leaving the build toolchain in the runtime image; {hint}",
+                    "final stage of `{}` {first}, leaving the build toolchain in the runtime image",
                     project.path(unit.file)
                 ),
             );
@@ -138,7 +148,10 @@ mod tests {
 
     #[test]
     fn build_steps() {
-        assert!(step("apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev").is_some());
+        assert!(
+            step("apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev")
+                .is_some()
+        );
         assert!(step("apk add --no-cache --virtual .deps build-base").is_some());
         assert!(step("npm ci && npm run build").is_some());
         assert!(step("CGO_ENABLED=0 go build -o /app ./cmd").is_some());

@@ -96,7 +96,11 @@ pub(crate) enum Base {
 }
 
 /// The stage followed by the stages it is built `FROM`, nearest first, and the external base.
-pub(crate) fn stage_chain<'a>(stages: &'a [Stage<'a>], df: &Dockerfile, at: usize) -> (Vec<&'a Stage<'a>>, Base) {
+pub(crate) fn stage_chain<'a>(
+    stages: &'a [Stage<'a>],
+    df: &Dockerfile,
+    at: usize,
+) -> (Vec<&'a Stage<'a>>, Base) {
     let mut chain = Vec::new();
     let mut current = at;
     loop {
@@ -121,7 +125,10 @@ pub(crate) fn stage_chain<'a>(stages: &'a [Stage<'a>], df: &Dockerfile, at: usiz
 }
 
 /// The final stage's chain (see `stage_chain`), or `None` for a Dockerfile without `FROM`.
-pub(crate) fn final_chain<'a>(stages: &'a [Stage<'a>], df: &Dockerfile) -> Option<(Vec<&'a Stage<'a>>, Base)> {
+pub(crate) fn final_chain<'a>(
+    stages: &'a [Stage<'a>],
+    df: &Dockerfile,
+) -> Option<(Vec<&'a Stage<'a>>, Base)> {
     if stages.is_empty() {
         return None;
     }
@@ -170,9 +177,9 @@ pub(crate) fn shell_commands(text: &str) -> Vec<Vec<String>> {
 pub(crate) fn program_words(words: &[String]) -> &[String] {
     let mut i = 0;
     while let Some(w) = words.get(i) {
-        let is_assignment = w
-            .split_once('=')
-            .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        let is_assignment = w.split_once('=').is_some_and(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
         if w == "sudo" || w == "env" || w == "exec" || w == "nohup" || is_assignment {
             i += 1;
         } else {
@@ -195,10 +202,44 @@ const SECRET_PARTS: &[&str] = &[
 const SECRET_PAIRS: &[(&str, &str)] = &[("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY")];
 /// A last part that makes the variable describe a secret rather than hold one.
 const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "FILE", "PATH", "NAME", "ENABLED", "ENABLE", "DISABLED", "LENGTH", "URL", "URI", "ENDPOINT",
-    "DIR", "TYPE", "HEADER", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES", "EXPIRATION", "ID", "HOST",
-    "PORT", "USER", "USERNAME", "REF", "ARN", "REGION", "MODE", "VERSION", "SIZE", "COUNT",
-    "FORMAT", "ALGORITHM", "PREFIX", "PROVIDER", "LOCATION", "KIND", "MIN", "MAX",
+    "FILE",
+    "PATH",
+    "NAME",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "LENGTH",
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "DIR",
+    "TYPE",
+    "HEADER",
+    "TTL",
+    "TIMEOUT",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "ID",
+    "HOST",
+    "PORT",
+    "USER",
+    "USERNAME",
+    "REF",
+    "ARN",
+    "REGION",
+    "MODE",
+    "VERSION",
+    "SIZE",
+    "COUNT",
+    "FORMAT",
+    "ALGORITHM",
+    "PREFIX",
+    "PROVIDER",
+    "LOCATION",
+    "KIND",
+    "MIN",
+    "MAX",
 ];
 
 fn name_parts(name: &str) -> Vec<String> {
@@ -225,8 +266,25 @@ fn name_parts(name: &str) -> Vec<String> {
     parts
 }
 
+/// Parts that may follow the secret word and still name the secret itself:
+/// `SECRET_KEY`, `SECRET_KEY_BASE`, `PASSWORD_PROD`, `TOKEN_2`.
+const SECRET_TAILS: &[&str] = &[
+    "KEY",
+    "BASE",
+    "SALT",
+    "HASH",
+    "VALUE",
+    "PROD",
+    "PRODUCTION",
+    "DEV",
+    "STAGING",
+    "LIVE",
+    "TEST",
+    "ACCESS",
+];
+
 /// A variable name that holds a secret value (`DB_PASSWORD`), not one that describes where a
-/// secret is (`PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`).
+/// secret is or how it behaves (`PASSWORD_FILE`, `TOKEN_URL`, `ACCESS_TOKEN_EXPIRE_MINUTES`).
 pub(crate) fn is_secret_name(name: &str) -> bool {
     let parts = name_parts(name);
     let Some(last) = parts.last() else {
@@ -235,10 +293,19 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
         return false;
     }
-    parts.iter().any(|p| SECRET_PARTS.contains(&p.as_str()))
-        || parts
-            .windows(2)
-            .any(|w| SECRET_PAIRS.iter().any(|(a, b)| w[0] == *a && w[1] == *b))
+    let ends_secret = |i: usize| {
+        SECRET_PARTS.contains(&parts[i].as_str())
+            || (i > 0
+                && SECRET_PAIRS
+                    .iter()
+                    .any(|(a, b)| parts[i - 1] == *a && parts[i] == *b))
+    };
+    let Some(end) = (0..parts.len()).rev().find(|&i| ends_secret(i)) else {
+        return false;
+    };
+    parts[end + 1..]
+        .iter()
+        .all(|p| SECRET_TAILS.contains(&p.as_str()) || p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A value that is a literal secret: not empty, not a variable reference, not a file path,
@@ -289,15 +356,37 @@ mod tests {
         assert_eq!(r.short_name(), "static");
         assert!(r.is_digest_pinned());
         assert!(!r.is_official());
-        assert_eq!(ImageRef::parse("bitnami/postgresql:16").short_name(), "postgresql");
+        assert_eq!(
+            ImageRef::parse("bitnami/postgresql:16").short_name(),
+            "postgresql"
+        );
     }
 
     #[test]
     fn secret_names() {
-        for yes in ["DB_PASSWORD", "githubToken", "AWS_SECRET_ACCESS_KEY", "API_KEY", "STRIPE_APIKEY", "SECRET_KEY_BASE"] {
+        for yes in [
+            "DB_PASSWORD",
+            "githubToken",
+            "AWS_SECRET_ACCESS_KEY",
+            "API_KEY",
+            "STRIPE_APIKEY",
+            "SECRET_KEY_BASE",
+            "JWT_SECRET_KEY",
+            "DB_PASSWORD_2",
+        ] {
             assert!(is_secret_name(yes), "{yes}");
         }
-        for no in ["PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "TOKENIZERS_PARALLELISM", "KEYCLOAK", "PWD", "AWS_ACCESS_KEY_ID"] {
+        for no in [
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "SECRET_NAME",
+            "TOKENIZERS_PARALLELISM",
+            "KEYCLOAK",
+            "PWD",
+            "AWS_ACCESS_KEY_ID",
+            "ACCESS_TOKEN_EXPIRE_MINUTES",
+            "PASSWORD_MIN_LENGTH",
+        ] {
             assert!(!is_secret_name(no), "{no}");
         }
     }

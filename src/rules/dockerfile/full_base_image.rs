@@ -64,7 +64,9 @@ impl Rule for DockerfileFullBaseImage {
             cx.evaluate(subject);
             return;
         }
-        let root = chain.last().expect("a chain holds at least the final stage");
+        let root = chain
+            .last()
+            .expect("a chain holds at least the final stage");
         cx.report(
             subject,
             unit.file,

@@ -23,7 +23,11 @@ impl Rule for DockerfileLatestTag {
             let subject = format!("{path}#from.{}", stage.index);
             let r = ImageRef::parse(&image);
             if r.is_floating() {
-                let how = if r.tag.is_some() { "`:latest`" } else { "no tag" };
+                let how = if r.tag.is_some() {
+                    "`:latest`"
+                } else {
+                    "no tag"
+                };
                 cx.report(
                     subject,
                     unit.file,

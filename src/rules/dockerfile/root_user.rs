@@ -24,11 +24,18 @@ fn base_runs_as_non_root(image: &str) -> bool {
 /// `root`, `0`, `root:group` or `0:0`.
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or("").trim();
-    name == "root" || (!name.is_empty() && name.chars().all(|c| c.is_ascii_digit()) && name.trim_start_matches('0').is_empty())
+    name == "root"
+        || (!name.is_empty()
+            && name.chars().all(|c| c.is_ascii_digit())
+            && name.trim_start_matches('0').is_empty())
 }
 
 /// Variables visible at `user` (ARG and ENV of the chain up to it), for expanding `USER ${X}`.
-fn resolve_user(unit: &DockerfileUnit, chain_root_first: &[&[Instruction]], user: &Instruction) -> Option<String> {
+fn resolve_user(
+    unit: &DockerfileUnit,
+    chain_root_first: &[&[Instruction]],
+    user: &Instruction,
+) -> Option<String> {
     let globals = unit.df.global_args();
     let mut vars: Vec<(String, Option<String>)> = Vec::new();
     'outer: for instructions in chain_root_first {
@@ -126,9 +133,13 @@ mod tests {
         for no in ["1000", "app", "10001:0", "nobody"] {
             assert!(!is_root(no), "{no}");
         }
-        assert!(base_runs_as_non_root("gcr.io/distroless/static-debian12:nonroot"));
+        assert!(base_runs_as_non_root(
+            "gcr.io/distroless/static-debian12:nonroot"
+        ));
         assert!(base_runs_as_non_root("cgr.dev/chainguard/python:latest"));
-        assert!(!base_runs_as_non_root("cgr.dev/chainguard/python:latest-dev"));
+        assert!(!base_runs_as_non_root(
+            "cgr.dev/chainguard/python:latest-dev"
+        ));
         assert!(!base_runs_as_non_root("python:3.12"));
     }
 }

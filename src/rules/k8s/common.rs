@@ -3,7 +3,6 @@
 use crate::kind::FileKind;
 use crate::model::Project;
 use crate::model::k8s::{K8sObject, Replicas};
-use crate::parse::is_templated;
 use crate::parse::span::Span;
 use crate::parse::yaml::Node;
 use crate::rules::k8s_subject;
@@ -36,11 +35,6 @@ impl<'a> Container<'a> {
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Node> {
         self.node.path(path)
-    }
-
-    /// Native sidecars are init containers with `restartPolicy: Always`: they run for the pod's life.
-    pub fn is_sidecar(&self) -> bool {
-        self.init && self.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
     }
 
     /// Effective security context field: the container's, else the pod's.
@@ -124,20 +118,6 @@ pub(super) fn is_windows(obj: &K8sObject) -> bool {
 /// The span of `key` itself in a mapping.
 pub(super) fn key_span(node: &Node, key: &str) -> Option<Span> {
     node.entry(key).map(|e| e.key.span)
-}
-
-/// A scalar whose value is filled in at deploy time, or a non-scalar where a scalar belongs.
-pub(super) fn undecidable_scalar(node: &Node) -> bool {
-    match node.as_scalar() {
-        Some(s) => is_templated(&s.text),
-        None => true,
-    }
-}
-
-/// A boolean field: `Some(Some(b))` when written as a boolean, `Some(None)` when present but
-/// templated or malformed (undecidable), `None` when absent.
-pub(super) fn bool_field(node: Option<&Node>) -> Option<Option<bool>> {
-    node.map(Node::as_bool)
 }
 
 /// A Kubernetes resource quantity (`500m`, `1.5`, `256Mi`, `1G`, `1e3`) in base units.
@@ -251,10 +231,14 @@ pub(super) fn kustomize_sets_image(project: &Project, repository: &str) -> bool 
     project.other_yaml.iter().any(|(file, docs)| {
         project.file(*file).kind == FileKind::Kustomization
             && docs.iter().any(|doc| {
-                doc.get("images").map(Node::items).unwrap_or(&[]).iter().any(|img| {
-                    img.get("name").and_then(Node::as_str) == Some(repository)
-                        && (img.get("newTag").is_some() || img.get("digest").is_some())
-                })
+                doc.get("images")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|img| {
+                        img.get("name").and_then(Node::as_str) == Some(repository)
+                            && (img.get("newTag").is_some() || img.get("digest").is_some())
+                    })
             })
     })
 }
@@ -267,8 +251,7 @@ pub(super) fn uses_config_map(obj: &K8sObject) -> bool {
     let volumes = spec.get("volumes").map(Node::items).unwrap_or(&[]);
     let in_volumes = volumes.iter().any(|v| {
         v.get("configMap").is_some()
-            || v
-                .path(&["projected", "sources"])
+            || v.path(&["projected", "sources"])
                 .map(Node::items)
                 .unwrap_or(&[])
                 .iter()
@@ -290,7 +273,11 @@ pub(super) fn uses_config_map(obj: &K8sObject) -> bool {
 }
 
 /// A LimitRange in the namespace sets a default for containers under any of `keys`.
-pub(super) fn namespace_limit_range_sets(project: &Project, namespace: &str, keys: &[&str]) -> bool {
+pub(super) fn namespace_limit_range_sets(
+    project: &Project,
+    namespace: &str,
+    keys: &[&str],
+) -> bool {
     project.k8s_in(namespace, "LimitRange").any(|lr| {
         lr.node
             .path(&["spec", "limits"])
@@ -319,7 +306,10 @@ mod tests {
         let r = parse_image("localhost:5000/app");
         assert_eq!((r.repository, r.tag), ("localhost:5000/app", None));
         let r = parse_image("ghcr.io/o/app:1.2@sha256:ab");
-        assert_eq!((r.repository, r.tag, r.digest), ("ghcr.io/o/app", Some("1.2"), Some("sha256:ab")));
+        assert_eq!(
+            (r.repository, r.tag, r.digest),
+            ("ghcr.io/o/app", Some("1.2"), Some("sha256:ab"))
+        );
         assert!(looks_like_database("bitnami/postgresql:16"));
         assert!(!looks_like_database("ghcr.io/acme/api:1"));
     }

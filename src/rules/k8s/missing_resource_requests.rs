@@ -33,15 +33,11 @@ impl Rule for K8sMissingResourceRequests {
             }
             // A limit without a request makes Kubernetes use the limit as the request.
             let has = |res: &str| {
-                ["requests", "limits"].iter().any(|k| {
-                    c.get(&["resources", k, res])
-                        .is_some_and(|n| !n.is_null())
-                })
+                ["requests", "limits"]
+                    .iter()
+                    .any(|k| c.get(&["resources", k, res]).is_some_and(|n| !n.is_null()))
             };
-            let missing: Vec<&str> = ["cpu", "memory"]
-                .into_iter()
-                .filter(|r| !has(r))
-                .collect();
+            let missing: Vec<&str> = ["cpu", "memory"].into_iter().filter(|r| !has(r)).collect();
             if missing.is_empty() {
                 cx.evaluate(subject);
                 continue;

@@ -14,15 +14,15 @@ impl Rule for K8sSingleReplica {
             return;
         }
         let subject = k8s_subject(project, obj);
-        let count = match obj.replicas() {
+        let explicit = match obj.replicas() {
             Replicas::Unknown => return,
             Replicas::Count(n) if n >= 2 => {
                 cx.evaluate(subject);
                 return;
             }
             Replicas::Count(n) if n < 0 => return,
-            Replicas::Count(n) => n,
-            Replicas::Default => 1,
+            Replicas::Count(_) => true,
+            Replicas::Default => false,
         };
         // An autoscaler owns the replica count: what matters is the floor it keeps.
         let mut floor_hpa = None;
@@ -68,7 +68,11 @@ impl Rule for K8sSingleReplica {
                 obj.display(),
                 hpa.name
             ),
-            None => format!("{} runs a single replica ({count})", obj.display()),
+            None if explicit => format!("{} runs a single replica", obj.display()),
+            None => format!(
+                "{} runs a single replica: `replicas` is not set and defaults to 1",
+                obj.display()
+            ),
         };
         let related = floor_hpa.map(|hpa| {
             let span = hpa
