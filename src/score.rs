@@ -226,8 +226,9 @@ pub fn score(
     rules.sort_by(|a, b| a.id.cmp(&b.id));
 
     // Plan: failing rules, cheapest first within a phase, biggest gain first within an effort.
+    // Info rules weigh nothing: they are reported, never planned.
     let mut candidates: Vec<usize> = (0..tallies.len())
-        .filter(|&i| tallies[i].failed > 0)
+        .filter(|&i| tallies[i].failed > 0 && tallies[i].weight > 0.0)
         .collect();
     candidates.sort_by(|&a, &b| {
         let (ma, mb) = (scored[a].meta, scored[b].meta);
