@@ -180,7 +180,12 @@ pub(crate) fn program_words(words: &[String]) -> &[String] {
         let is_assignment = w.split_once('=').is_some_and(|(k, _)| {
             !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
-        if w == "sudo" || w == "env" || w == "exec" || w == "nohup" || is_assignment {
+        // Shell keywords open compound commands: `if x; then apt-get purge ...; fi`.
+        let is_keyword = matches!(
+            w.as_str(),
+            "then" | "do" | "else" | "elif" | "if" | "while" | "until" | "!" | "{" | "(" | "time"
+        );
+        if w == "sudo" || w == "env" || w == "exec" || w == "nohup" || is_assignment || is_keyword {
             i += 1;
         } else {
             break;
