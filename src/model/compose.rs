@@ -237,3 +237,65 @@ fn is_path_like(source: &str) -> bool {
         || source.starts_with('$')
         || source.contains('/')
 }
+
+impl ComposeService {
+    /// Services this one starts after (`depends_on` as a list or a map), with their spans:
+    /// the edges of the compose service graph.
+    pub fn depends_on(&self) -> Vec<(String, Span)> {
+        let Some(deps) = self.node.get("depends_on") else {
+            return Vec::new();
+        };
+        if let Some(items) = deps.as_seq() {
+            return items
+                .iter()
+                .filter_map(|n| Some((n.as_str()?.to_string(), n.span)))
+                .collect();
+        }
+        deps.string_entries()
+            .map(|(name, key, _)| (name.to_string(), key.span))
+            .collect()
+    }
+}
+
+impl ComposeFile {
+    /// The service graph: each service with the services it depends on that this file defines.
+    pub fn service_graph(&self) -> Vec<(&str, Vec<&str>)> {
+        self.services
+            .iter()
+            .map(|s| {
+                let deps = s
+                    .depends_on()
+                    .into_iter()
+                    .filter_map(|(name, _)| {
+                        self.services
+                            .iter()
+                            .find(|o| o.name == name)
+                            .map(|o| o.name.as_str())
+                    })
+                    .collect();
+                (s.name.as_str(), deps)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    #[test]
+    fn depends_on_in_both_forms_builds_the_graph() {
+        let doc = yaml::parse(
+            "services:\n  web:\n    image: w\n    depends_on: [db, cache, ghost]\n  worker:\n    image: k\n    depends_on:\n      db: {condition: service_healthy}\n  db: {image: postgres:16}\n  cache: {image: redis:7}\n",
+        )
+        .unwrap()
+        .documents
+        .remove(0);
+        let file = ComposeFile::from_document(0, doc);
+        let graph = file.service_graph();
+        assert_eq!(graph[0], ("web", vec!["db", "cache"]));
+        assert_eq!(graph[1], ("worker", vec!["db"]));
+        assert_eq!(graph[2], ("db", vec![]));
+    }
+}

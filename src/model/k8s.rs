@@ -318,3 +318,114 @@ mod tests {
         assert_eq!(obj.replicas(), Replicas::Default);
     }
 }
+
+/// A reference from a pod to a ConfigMap or Secret, wherever the pod spec makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigRef {
+    /// `ConfigMap` or `Secret`.
+    pub kind: &'static str,
+    pub name: String,
+    pub span: Span,
+    /// Marked `optional: true`: the pod starts without it.
+    pub optional: bool,
+}
+
+impl K8sObject {
+    /// ConfigMaps and Secrets the pod template uses: `envFrom`, `env[].valueFrom`, volumes
+    /// (also projected) and `imagePullSecrets`.
+    pub fn config_refs(&self) -> Vec<ConfigRef> {
+        let mut refs = Vec::new();
+        let Some(spec) = self.pod_spec() else {
+            return refs;
+        };
+        let mut push = |kind: &'static str, node: &Node, name_key: &str| {
+            if let Some(name) = node.get(name_key)
+                && let Some(text) = name.as_str()
+                && !crate::parse::is_templated(text)
+            {
+                refs.push(ConfigRef {
+                    kind,
+                    name: text.to_string(),
+                    span: name.span,
+                    optional: node.get("optional").and_then(Node::as_bool) == Some(true),
+                });
+            }
+        };
+        for container in self.containers().iter().chain(self.init_containers()) {
+            for from in container.get("envFrom").map(Node::items).unwrap_or(&[]) {
+                if let Some(r) = from.get("configMapRef") {
+                    push("ConfigMap", r, "name");
+                }
+                if let Some(r) = from.get("secretRef") {
+                    push("Secret", r, "name");
+                }
+            }
+            for env in container.get("env").map(Node::items).unwrap_or(&[]) {
+                if let Some(r) = env.path(&["valueFrom", "configMapKeyRef"]) {
+                    push("ConfigMap", r, "name");
+                }
+                if let Some(r) = env.path(&["valueFrom", "secretKeyRef"]) {
+                    push("Secret", r, "name");
+                }
+            }
+        }
+        for volume in spec.get("volumes").map(Node::items).unwrap_or(&[]) {
+            if let Some(cm) = volume.get("configMap") {
+                push("ConfigMap", cm, "name");
+            }
+            if let Some(secret) = volume.get("secret") {
+                push("Secret", secret, "secretName");
+            }
+            for source in volume
+                .path(&["projected", "sources"])
+                .map(Node::items)
+                .unwrap_or(&[])
+            {
+                if let Some(cm) = source.get("configMap") {
+                    push("ConfigMap", cm, "name");
+                }
+                if let Some(secret) = source.get("secret") {
+                    push("Secret", secret, "name");
+                }
+            }
+        }
+        for pull in spec.get("imagePullSecrets").map(Node::items).unwrap_or(&[]) {
+            push("Secret", pull, "name");
+        }
+        refs
+    }
+}
+
+#[cfg(test)]
+mod config_ref_tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    #[test]
+    fn every_way_a_pod_names_a_configmap_or_secret() {
+        let doc = yaml::parse(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      imagePullSecrets: [{name: regcred}]\n      containers:\n      - name: app\n        envFrom: [{configMapRef: {name: app-config}}, {secretRef: {name: app-secrets, optional: true}}]\n        env:\n        - name: DB_PASSWORD\n          valueFrom: {secretKeyRef: {name: db, key: password}}\n        - name: MODE\n          valueFrom: {configMapKeyRef: {name: '{{ .Values.cm }}', key: mode}}\n      volumes:\n      - name: c\n        configMap: {name: files}\n      - name: s\n        secret: {secretName: tls}\n      - name: p\n        projected: {sources: [{configMap: {name: extra}}]}\n",
+        )
+        .unwrap()
+        .documents
+        .remove(0);
+        let obj = K8sObject::from_node(0, doc, "default").unwrap();
+        let refs = obj.config_refs();
+        let refs: Vec<(&str, &str, bool)> = refs
+            .iter()
+            .map(|r| (r.kind, r.name.as_str(), r.optional))
+            .collect();
+        assert_eq!(
+            refs,
+            vec![
+                ("ConfigMap", "app-config", false),
+                ("Secret", "app-secrets", true),
+                ("Secret", "db", false),
+                ("ConfigMap", "files", false),
+                ("Secret", "tls", false),
+                ("ConfigMap", "extra", false),
+                ("Secret", "regcred", false),
+            ]
+        );
+    }
+}

@@ -227,6 +227,11 @@ impl Project {
         Selection { found, undecidable }
     }
 
+    /// Whether the repository defines an object of `kind` named `name` in `namespace`.
+    pub fn defines(&self, kind: &str, namespace: &str, name: &str) -> bool {
+        self.k8s_in(namespace, kind).any(|o| o.name == name)
+    }
+
     /// A LimitRange in the namespace sets default container limits.
     pub fn namespace_has_default_limits(&self, namespace: &str) -> bool {
         self.k8s_in(namespace, "LimitRange").any(|lr| {
