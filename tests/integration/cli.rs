@@ -83,6 +83,19 @@ fn json_output_is_byte_identical_across_runs() {
 }
 
 #[test]
+fn json_output_does_not_depend_on_the_thread_count() {
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_shipshape"))
+            .args(["audit", &acgs(), "--format", "json"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("the binary runs")
+            .stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
 fn audit_is_the_default_command() {
     let out = shipshape(&[&acgs(), "--format", "json"]);
     assert_eq!(out.status.code(), Some(0));
