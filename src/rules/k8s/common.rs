@@ -5,6 +5,7 @@ use crate::model::Project;
 use crate::model::k8s::{K8sObject, Replicas};
 use crate::parse::span::Span;
 use crate::parse::yaml::Node;
+use crate::rules::Cx;
 use crate::rules::k8s_subject;
 
 /// One container of a pod template, app or init.
@@ -70,6 +71,37 @@ fn collect<'a>(list: &'a [Node], init: bool, out: &mut Vec<Container<'a>>) {
 }
 
 /// App containers only.
+/// Judges a container's `securityContext` flag that must be `wanted`: passes when it is,
+/// stays silent when it is not a boolean (templated), and otherwise reports at the field, or
+/// at the container when the field is missing.
+pub(super) fn require_security_flag(
+    cx: &mut Cx<'_>,
+    project: &Project,
+    obj: &K8sObject,
+    container: &Container<'_>,
+    flag: &str,
+    wanted: bool,
+) {
+    let subject = container.subject(project, obj);
+    let span = match container.get(&["securityContext", flag]) {
+        Some(node) => match node.as_bool() {
+            Some(value) if value == wanted => {
+                cx.evaluate(subject);
+                return;
+            }
+            Some(_) => node.span,
+            None => return,
+        },
+        None => container.span(),
+    };
+    cx.report(
+        subject,
+        obj.file,
+        span,
+        format!("{} does not set {flag}: {wanted}", container.describe(obj)),
+    );
+}
+
 pub(super) fn app_containers(obj: &K8sObject) -> Vec<Container<'_>> {
     let mut out = Vec::new();
     collect(obj.containers(), false, &mut out);

@@ -1,6 +1,6 @@
 //! Containers that do not set `allowPrivilegeEscalation: false`: setuid binaries can gain root.
 
-use super::common::{all_containers, is_windows};
+use super::common::{all_containers, is_windows, require_security_flag};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::rules::{Cx, Rule};
@@ -17,26 +17,7 @@ impl Rule for K8sPrivilegeEscalationAllowed {
             if c.is_privileged() {
                 continue;
             }
-            let subject = c.subject(project, obj);
-            let field = c.get(&["securityContext", "allowPrivilegeEscalation"]);
-            let span = match field.map(|n| (n, n.as_bool())) {
-                Some((_, Some(false))) => {
-                    cx.evaluate(subject);
-                    continue;
-                }
-                Some((_, None)) => continue,
-                Some((n, Some(true))) => n.span,
-                None => c.span(),
-            };
-            cx.report(
-                subject,
-                obj.file,
-                span,
-                format!(
-                    "{} does not set allowPrivilegeEscalation: false",
-                    c.describe(obj)
-                ),
-            );
+            require_security_flag(cx, project, obj, &c, "allowPrivilegeEscalation", false);
         }
     }
 }
