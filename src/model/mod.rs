@@ -1,6 +1,7 @@
 //! The typed project model rules read, built once from the parsed files.
 
 pub mod compose;
+pub mod image;
 pub mod k8s;
 pub mod project;
 

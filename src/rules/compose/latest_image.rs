@@ -3,8 +3,8 @@
 use super::common::{any_sets, views};
 use crate::model::Project;
 use crate::model::compose::ComposeFile;
+use crate::model::image::ImageRef;
 use crate::parse::is_templated;
-use crate::rules::dockerfile::common::ImageRef;
 use crate::rules::{Cx, Rule, compose_subject};
 
 pub struct ComposeLatestImage;
@@ -23,15 +23,9 @@ impl Rule for ComposeLatestImage {
                 continue;
             }
             let subject = compose_subject(project, compose, service);
-            let r = ImageRef::parse(image);
-            if !r.is_floating() {
+            let Some(how) = ImageRef::parse(image).floating_tag() else {
                 cx.evaluate(subject);
                 continue;
-            }
-            let how = if r.tag.is_some() {
-                "`:latest`"
-            } else {
-                "no tag"
             };
             cx.report(
                 subject,

@@ -3,8 +3,8 @@
 use super::common::{any_sets, extends, views};
 use crate::model::Project;
 use crate::model::compose::ComposeFile;
+use crate::model::image::ImageRef;
 use crate::parse::is_templated;
-use crate::rules::dockerfile::common::ImageRef;
 use crate::rules::{Cx, Rule, compose_subject};
 
 pub struct ComposeStatefulNoVolume;

@@ -1,78 +1,7 @@
-//! Helpers shared by the Dockerfile, compose and cross rules: image references, stage chains,
+//! Helpers shared by the Dockerfile, compose and cross rules: stage chains,
 //! secret-looking names and word matching in free text.
 
 use crate::parse::dockerfile::{Args, Dockerfile, Instruction, Stage, expand};
-
-/// An image reference split into its parts, as written (after variable expansion).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ImageRef {
-    /// Registry host (`gcr.io`, `localhost:5000`), when the reference names one.
-    pub registry: Option<String>,
-    /// Repository path without the registry (`library/python`, `bitnami/postgresql`).
-    pub repository: String,
-    pub tag: Option<String>,
-    pub digest: Option<String>,
-}
-
-impl ImageRef {
-    pub fn parse(reference: &str) -> ImageRef {
-        let reference = reference.trim();
-        let (name, digest) = match reference.split_once('@') {
-            Some((n, d)) => (n, Some(d.to_string())),
-            None => (reference, None),
-        };
-        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match name[last_slash..].rfind(':') {
-            Some(i) => (
-                &name[..last_slash + i],
-                Some(name[last_slash + i + 1..].to_string()),
-            ),
-            None => (name, None),
-        };
-        let (registry, repository) = match name.split_once('/') {
-            Some((first, rest))
-                if first.contains('.') || first.contains(':') || first == "localhost" =>
-            {
-                (Some(first.to_string()), rest.to_string())
-            }
-            _ => (None, name.to_string()),
-        };
-        ImageRef {
-            registry,
-            repository: repository.to_ascii_lowercase(),
-            tag,
-            digest,
-        }
-    }
-
-    /// The last path segment of the repository: `bitnami/postgresql` → `postgresql`.
-    pub fn short_name(&self) -> &str {
-        self.repository
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.repository)
-    }
-
-    /// An image from Docker Hub's official library (`python`, `library/python`).
-    pub fn is_official(&self) -> bool {
-        let hub = self
-            .registry
-            .as_deref()
-            .is_none_or(|r| r == "docker.io" || r == "index.docker.io");
-        hub && (!self.repository.contains('/') || self.repository.starts_with("library/"))
-    }
-
-    pub fn is_digest_pinned(&self) -> bool {
-        self.digest
-            .as_deref()
-            .is_some_and(|d| d.starts_with("sha256:"))
-    }
-
-    /// Untagged or `:latest`, and not pinned by digest.
-    pub fn is_floating(&self) -> bool {
-        !self.is_digest_pinned() && self.tag.as_deref().is_none_or(|t| t == "latest")
-    }
-}
 
 /// Expands `FROM` arguments the way BuildKit does: only global `ARG` defaults are visible.
 pub(crate) fn expand_from(df: &Dockerfile, image: &str) -> Option<String> {
@@ -346,26 +275,6 @@ pub(crate) fn find_word(haystack: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn image_references() {
-        let r = ImageRef::parse("python:3.12-slim");
-        assert_eq!(r.repository, "python");
-        assert_eq!(r.tag.as_deref(), Some("3.12-slim"));
-        assert!(r.is_official());
-        let r = ImageRef::parse("localhost:5000/team/app");
-        assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
-        assert_eq!(r.tag, None);
-        assert!(r.is_floating());
-        let r = ImageRef::parse("gcr.io/distroless/static:nonroot@sha256:abc");
-        assert_eq!(r.short_name(), "static");
-        assert!(r.is_digest_pinned());
-        assert!(!r.is_official());
-        assert_eq!(
-            ImageRef::parse("bitnami/postgresql:16").short_name(),
-            "postgresql"
-        );
-    }
 
     #[test]
     fn secret_names() {

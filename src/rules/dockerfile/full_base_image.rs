@@ -1,6 +1,7 @@
 //! The final stage is built on a full distro or language image where a slim variant exists.
 
-use super::common::{Base, ImageRef, final_chain};
+use super::common::{Base, final_chain};
+use crate::model::image::ImageRef;
 use crate::model::{DockerfileUnit, Project};
 use crate::rules::{Cx, Rule, dockerfile_subject};
 

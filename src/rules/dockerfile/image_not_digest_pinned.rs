@@ -1,6 +1,7 @@
 //! The final stage's base image is referenced by tag only, not by `@sha256:` digest.
 
-use super::common::{Base, ImageRef, final_chain};
+use super::common::{Base, final_chain};
+use crate::model::image::ImageRef;
 use crate::model::{DockerfileUnit, Project};
 use crate::rules::{Cx, Rule, dockerfile_subject};
 

@@ -1,6 +1,7 @@
 //! A `FROM` image that is untagged or `:latest` and not pinned by digest.
 
-use super::common::{ImageRef, expand_from, is_stage_reference};
+use super::common::{expand_from, is_stage_reference};
+use crate::model::image::ImageRef;
 use crate::model::{DockerfileUnit, Project};
 use crate::rules::{Cx, Rule};
 
@@ -21,13 +22,7 @@ impl Rule for DockerfileLatestTag {
                 continue;
             }
             let subject = format!("{path}#from.{}", stage.index);
-            let r = ImageRef::parse(&image);
-            if r.is_floating() {
-                let how = if r.tag.is_some() {
-                    "`:latest`"
-                } else {
-                    "no tag"
-                };
+            if let Some(how) = ImageRef::parse(&image).floating_tag() {
                 cx.report(
                     subject,
                     unit.file,

@@ -1,6 +1,7 @@
 //! The final stage runs as root: no non-root `USER` in it or the stages it is built from.
 
-use super::common::{Base, ImageRef, final_chain};
+use super::common::{Base, final_chain};
+use crate::model::image::ImageRef;
 use crate::model::{DockerfileUnit, Project};
 use crate::parse::dockerfile::{Instruction, expand};
 use crate::rules::{Cx, Rule, dockerfile_subject};

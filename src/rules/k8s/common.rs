@@ -2,6 +2,7 @@
 
 use crate::kind::FileKind;
 use crate::model::Project;
+use crate::model::image::ImageRef;
 use crate::model::k8s::{K8sObject, Replicas};
 use crate::parse::span::Span;
 use crate::parse::yaml::Node;
@@ -180,41 +181,6 @@ pub(super) fn parse_quantity(text: &str) -> Option<f64> {
     text.parse::<f64>().ok()
 }
 
-/// An image reference split into repository (with registry), tag and digest.
-pub(super) struct ImageRef<'a> {
-    pub repository: &'a str,
-    pub tag: Option<&'a str>,
-    pub digest: Option<&'a str>,
-}
-
-pub(super) fn parse_image(image: &str) -> ImageRef<'_> {
-    let (rest, digest) = match image.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (image, None),
-    };
-    // A colon before the last slash belongs to a registry port, not a tag.
-    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-    match rest[last_slash..].rfind(':') {
-        Some(i) => ImageRef {
-            repository: &rest[..last_slash + i],
-            tag: Some(&rest[last_slash + i + 1..]),
-            digest,
-        },
-        None => ImageRef {
-            repository: rest,
-            tag: None,
-            digest,
-        },
-    }
-}
-
-/// The last path component of an image repository, lowercased: `docker.io/bitnami/postgresql`
-/// gives `postgresql`.
-pub(super) fn image_basename(image: &str) -> String {
-    let repo = parse_image(image).repository;
-    repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase()
-}
-
 /// Images of stateful servers that scale by replication, not by an HPA adding pods.
 pub(super) fn looks_like_database(image: &str) -> bool {
     const DATABASES: &[&str] = &[
@@ -253,8 +219,8 @@ pub(super) fn looks_like_database(image: &str) -> bool {
         "prometheus",
         "loki",
     ];
-    let base = image_basename(image);
-    DATABASES.iter().any(|db| base.contains(db))
+    let image = ImageRef::parse(image);
+    DATABASES.iter().any(|db| image.short_name().contains(db))
 }
 
 /// Whether a kustomization in the project rewrites this image's tag or digest
@@ -330,18 +296,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quantities_and_images() {
+    fn quantities_and_databases() {
         assert_eq!(parse_quantity("500m"), Some(0.5));
         assert_eq!(parse_quantity("1Gi"), parse_quantity("1024Mi"));
         assert_eq!(parse_quantity("2"), Some(2.0));
         assert_eq!(parse_quantity("x"), None);
-        let r = parse_image("localhost:5000/app");
-        assert_eq!((r.repository, r.tag), ("localhost:5000/app", None));
-        let r = parse_image("ghcr.io/o/app:1.2@sha256:ab");
-        assert_eq!(
-            (r.repository, r.tag, r.digest),
-            ("ghcr.io/o/app", Some("1.2"), Some("sha256:ab"))
-        );
         assert!(looks_like_database("bitnami/postgresql:16"));
         assert!(!looks_like_database("ghcr.io/acme/api:1"));
     }

@@ -1,8 +1,9 @@
 //! Images without a tag or with `:latest`: what runs changes with every pull and rollbacks
 //! cannot restore the previous version.
 
-use super::common::{all_containers, kustomize_sets_image, parse_image};
+use super::common::{all_containers, kustomize_sets_image};
 use crate::model::Project;
+use crate::model::image::ImageRef;
 use crate::model::k8s::K8sObject;
 use crate::parse::is_templated;
 use crate::rules::{Cx, Rule};
@@ -25,16 +26,17 @@ impl Rule for K8sLatestImageTag {
                 continue;
             }
             let subject = c.subject(project, obj);
-            let r = parse_image(image);
-            let floating = r.digest.is_none() && r.tag.is_none_or(|t| t == "latest");
+            let r = ImageRef::parse(image);
             // A kustomization's `images:` entry replaces the tag at build time.
-            if !floating || kustomize_sets_image(project, r.repository) {
+            let what = match r.floating_tag() {
+                Some(_) if kustomize_sets_image(project, &r.name) => None,
+                Some(_) if r.tag.is_some() => Some("the `latest` tag"),
+                Some(_) => Some("no tag (so `latest`)"),
+                None => None,
+            };
+            let Some(what) = what else {
                 cx.evaluate(subject);
                 continue;
-            }
-            let what = match r.tag {
-                Some(_) => "the `latest` tag".to_string(),
-                None => "no tag (so `latest`)".to_string(),
             };
             cx.report(
                 subject,

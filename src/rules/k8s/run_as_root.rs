@@ -1,7 +1,8 @@
 //! Containers that may run as root: a container escape then starts with UID 0.
 
-use super::common::{all_containers, is_windows, parse_image};
+use super::common::{all_containers, is_windows};
 use crate::model::Project;
+use crate::model::image::ImageRef;
 use crate::model::k8s::K8sObject;
 use crate::parse::yaml::Node;
 use crate::rules::{Cx, Rule};
@@ -47,7 +48,7 @@ impl Rule for K8sRunAsRoot {
             }
             // Distroless `:nonroot` images default to UID 65532.
             if c.image()
-                .and_then(|i| parse_image(i).tag)
+                .and_then(|i| ImageRef::parse(i).tag)
                 .is_some_and(|t| t.contains("nonroot"))
             {
                 cx.evaluate(subject);
