@@ -72,6 +72,27 @@ fn collect<'a>(list: &'a [Node], init: bool, out: &mut Vec<Container<'a>>) {
 }
 
 /// App containers only.
+/// Judges whether some object of `kind` in the workload's namespace selects its pods (through
+/// the selector at `selector_path`): passes when one does, stays silent when a selector is
+/// templated, and otherwise reports `message` at the workload's name.
+pub(super) fn require_selected_by(
+    cx: &mut Cx<'_>,
+    project: &Project,
+    obj: &K8sObject,
+    kind: &str,
+    selector_path: &[&str],
+    plain_map: bool,
+    message: impl FnOnce() -> String,
+) {
+    let selection = project.selecting(obj, kind, selector_path, plain_map);
+    let subject = k8s_subject(project, obj);
+    if !selection.found.is_empty() {
+        cx.evaluate(subject);
+    } else if !selection.undecidable {
+        cx.report(subject, obj.file, obj.span(), message());
+    }
+}
+
 /// Judges a container's `securityContext` flag that must be `wanted`: passes when it is,
 /// stays silent when it is not a boolean (templated), and otherwise reports at the field, or
 /// at the container when the field is missing.

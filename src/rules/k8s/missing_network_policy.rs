@@ -1,10 +1,10 @@
 //! Long-running workloads that no NetworkPolicy selects: any pod in the cluster can reach them.
 
-use super::common::is_long_running;
+use super::common::{is_long_running, require_selected_by};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::parse::yaml::Node;
-use crate::rules::{Cx, Rule, k8s_subject};
+use crate::rules::{Cx, Rule};
 
 pub struct K8sMissingNetworkPolicy;
 
@@ -39,21 +39,20 @@ impl Rule for K8sMissingNetworkPolicy {
         if foreign {
             return;
         }
-        let selection = project.selecting(obj, "NetworkPolicy", &["spec", "podSelector"], false);
-        let subject = k8s_subject(project, obj);
-        if !selection.found.is_empty() {
-            cx.evaluate(subject);
-        } else if !selection.undecidable {
-            cx.report(
-                subject,
-                obj.file,
-                obj.span(),
+        require_selected_by(
+            cx,
+            project,
+            obj,
+            "NetworkPolicy",
+            &["spec", "podSelector"],
+            false,
+            || {
                 format!(
                     "{} is not selected by any NetworkPolicy in namespace `{}`",
                     obj.display(),
                     obj.namespace
-                ),
-            );
-        }
+                )
+            },
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! Deployments and StatefulSets that listen on ports but that no Service routes traffic to.
 
-use super::common::{app_containers, is_service_workload, scaled_to_zero};
+use super::common::{app_containers, is_service_workload, require_selected_by, scaled_to_zero};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::parse::yaml::Node;
-use crate::rules::{Cx, Rule, k8s_subject};
+use crate::rules::{Cx, Rule};
 
 pub struct K8sMissingService;
 
@@ -31,20 +31,19 @@ impl Rule for K8sMissingService {
         if !serves {
             return;
         }
-        let selection = project.selecting(obj, "Service", &["spec", "selector"], true);
-        let subject = k8s_subject(project, obj);
-        if !selection.found.is_empty() {
-            cx.evaluate(subject);
-        } else if !selection.undecidable {
-            cx.report(
-                subject,
-                obj.file,
-                obj.span(),
+        require_selected_by(
+            cx,
+            project,
+            obj,
+            "Service",
+            &["spec", "selector"],
+            true,
+            || {
                 format!(
                     "{} declares container ports but no Service selects its pods",
                     obj.display()
-                ),
-            );
-        }
+                )
+            },
+        );
     }
 }
