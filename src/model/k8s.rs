@@ -324,7 +324,10 @@ mod tests {
 pub struct ConfigRef {
     /// `ConfigMap` or `Secret`.
     pub kind: &'static str,
+    /// The name as written; empty when missing.
     pub name: String,
+    /// The name is filled in at deploy time: which object it means is unknown.
+    pub templated: bool,
     pub span: Span,
     /// Marked `optional: true`: the pod starts without it.
     pub optional: bool,
@@ -339,17 +342,15 @@ impl K8sObject {
             return refs;
         };
         let mut push = |kind: &'static str, node: &Node, name_key: &str| {
-            if let Some(name) = node.get(name_key)
-                && let Some(text) = name.as_str()
-                && !crate::parse::is_templated(text)
-            {
-                refs.push(ConfigRef {
-                    kind,
-                    name: text.to_string(),
-                    span: name.span,
-                    optional: node.get("optional").and_then(Node::as_bool) == Some(true),
-                });
-            }
+            let name_node = node.get(name_key);
+            let name = name_node.and_then(Node::as_str).unwrap_or("");
+            refs.push(ConfigRef {
+                kind,
+                name: name.to_string(),
+                templated: crate::parse::is_templated(name),
+                span: name_node.map_or(node.span, |n| n.span),
+                optional: node.get("optional").and_then(Node::as_bool) == Some(true),
+            });
         };
         for container in self.containers().iter().chain(self.init_containers()) {
             for from in container.get("envFrom").map(Node::items).unwrap_or(&[]) {
@@ -411,20 +412,21 @@ mod config_ref_tests {
         .remove(0);
         let obj = K8sObject::from_node(0, doc, "default").unwrap();
         let refs = obj.config_refs();
-        let refs: Vec<(&str, &str, bool)> = refs
+        let refs: Vec<(&str, &str, bool, bool)> = refs
             .iter()
-            .map(|r| (r.kind, r.name.as_str(), r.optional))
+            .map(|r| (r.kind, r.name.as_str(), r.optional, r.templated))
             .collect();
         assert_eq!(
             refs,
             vec![
-                ("ConfigMap", "app-config", false),
-                ("Secret", "app-secrets", true),
-                ("Secret", "db", false),
-                ("ConfigMap", "files", false),
-                ("Secret", "tls", false),
-                ("ConfigMap", "extra", false),
-                ("Secret", "regcred", false),
+                ("ConfigMap", "app-config", false, false),
+                ("Secret", "app-secrets", true, false),
+                ("Secret", "db", false, false),
+                ("ConfigMap", "{{ .Values.cm }}", false, true),
+                ("ConfigMap", "files", false, false),
+                ("Secret", "tls", false, false),
+                ("ConfigMap", "extra", false, false),
+                ("Secret", "regcred", false, false),
             ]
         );
     }

@@ -232,16 +232,22 @@ impl Project {
         self.k8s_in(namespace, kind).any(|o| o.name == name)
     }
 
-    /// A LimitRange in the namespace sets default container limits.
-    pub fn namespace_has_default_limits(&self, namespace: &str) -> bool {
+    /// A LimitRange in the namespace sets a container default under any of `keys`
+    /// (`default` for limits, `defaultRequest` for requests).
+    pub fn limit_range_sets(&self, namespace: &str, keys: &[&str]) -> bool {
         self.k8s_in(namespace, "LimitRange").any(|lr| {
             lr.node
                 .path(&["spec", "limits"])
                 .map(Node::items)
                 .unwrap_or(&[])
                 .iter()
-                .any(|l| l.get("default").is_some())
+                .any(|l| keys.iter().any(|k| l.get(k).is_some()))
         })
+    }
+
+    /// The namespace holds a LimitRange at all (it may inject requests or limits).
+    pub fn has_limit_range(&self, namespace: &str) -> bool {
+        self.k8s_in(namespace, "LimitRange").next().is_some()
     }
 
     /// Text of every CI pipeline file, for capability detection.

@@ -262,56 +262,6 @@ pub(super) fn kustomize_sets_image(project: &Project, repository: &str) -> bool 
     })
 }
 
-/// Every pod-spec volume, env and envFrom source that names a ConfigMap.
-pub(super) fn uses_config_map(obj: &K8sObject) -> bool {
-    let Some(spec) = obj.pod_spec() else {
-        return false;
-    };
-    let volumes = spec.get("volumes").map(Node::items).unwrap_or(&[]);
-    let in_volumes = volumes.iter().any(|v| {
-        v.get("configMap").is_some()
-            || v.path(&["projected", "sources"])
-                .map(Node::items)
-                .unwrap_or(&[])
-                .iter()
-                .any(|s| s.get("configMap").is_some())
-    });
-    in_volumes
-        || all_containers(obj).iter().any(|c| {
-            c.get(&["envFrom"])
-                .map(Node::items)
-                .unwrap_or(&[])
-                .iter()
-                .any(|e| e.get("configMapRef").is_some())
-                || c.get(&["env"])
-                    .map(Node::items)
-                    .unwrap_or(&[])
-                    .iter()
-                    .any(|e| e.path(&["valueFrom", "configMapKeyRef"]).is_some())
-        })
-}
-
-/// A LimitRange in the namespace sets a default for containers under any of `keys`.
-pub(super) fn namespace_limit_range_sets(
-    project: &Project,
-    namespace: &str,
-    keys: &[&str],
-) -> bool {
-    project.k8s_in(namespace, "LimitRange").any(|lr| {
-        lr.node
-            .path(&["spec", "limits"])
-            .map(Node::items)
-            .unwrap_or(&[])
-            .iter()
-            .any(|l| keys.iter().any(|k| l.get(k).is_some()))
-    })
-}
-
-/// Does the namespace hold a LimitRange at all (it may inject requests or limits)?
-pub(super) fn namespace_has_limit_range(project: &Project, namespace: &str) -> bool {
-    project.k8s_in(namespace, "LimitRange").next().is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Workloads whose configuration is hard-coded in env values instead of a ConfigMap: every
 //! change needs a new manifest and environments drift apart.
 
-use super::common::{all_containers, uses_config_map};
+use super::common::all_containers;
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::parse::is_templated;
@@ -19,7 +19,7 @@ impl Rule for K8sConfigNotExternalized {
             return;
         }
         let subject = k8s_subject(project, obj);
-        if uses_config_map(obj) {
+        if obj.config_refs().iter().any(|r| r.kind == "ConfigMap") {
             cx.evaluate(subject);
             return;
         }

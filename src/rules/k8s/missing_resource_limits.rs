@@ -12,7 +12,7 @@ impl Rule for K8sMissingResourceLimits {
         if !obj.is_workload() {
             return;
         }
-        let defaulted = project.namespace_has_default_limits(&obj.namespace);
+        let defaulted = project.limit_range_sets(&obj.namespace, &["default"]);
         for c in all_containers(obj) {
             let subject = c.subject(project, obj);
             if defaulted {

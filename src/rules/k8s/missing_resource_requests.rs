@@ -1,7 +1,7 @@
 //! Containers without CPU and memory requests: the scheduler packs them blindly and they are
 //! the first evicted under pressure.
 
-use super::common::{all_containers, key_span, namespace_limit_range_sets};
+use super::common::{all_containers, key_span};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::rules::{Cx, Rule};
@@ -13,8 +13,7 @@ impl Rule for K8sMissingResourceRequests {
         if !obj.is_workload() {
             return;
         }
-        let defaulted =
-            namespace_limit_range_sets(project, &obj.namespace, &["defaultRequest", "default"]);
+        let defaulted = project.limit_range_sets(&obj.namespace, &["defaultRequest", "default"]);
         for c in all_containers(obj) {
             let subject = c.subject(project, obj);
             if defaulted {

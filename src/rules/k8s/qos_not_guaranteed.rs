@@ -1,7 +1,7 @@
 //! Critical workloads (StatefulSets, pods with a priority class) outside the Guaranteed QoS
 //! class: under node pressure they are evicted before Guaranteed pods.
 
-use super::common::{all_containers, key_span, namespace_has_limit_range, parse_quantity};
+use super::common::{all_containers, key_span, parse_quantity};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::parse::is_templated;
@@ -67,7 +67,7 @@ impl Rule for K8sQosNotGuaranteed {
             return;
         }
         // A LimitRange may inject requests and limits we cannot see.
-        if namespace_has_limit_range(project, &obj.namespace) {
+        if project.has_limit_range(&obj.namespace) {
             return;
         }
         let containers = all_containers(obj);
