@@ -93,6 +93,33 @@ pub(super) fn require_selected_by(
     }
 }
 
+/// Judges that a container sets `key` (a probe, say), reporting `message` at the container.
+pub(super) fn require_container_key(
+    cx: &mut Cx<'_>,
+    project: &Project,
+    obj: &K8sObject,
+    container: &Container<'_>,
+    key: &str,
+    message: impl FnOnce() -> String,
+) {
+    let subject = container.subject(project, obj);
+    if container.get(&[key]).is_some() {
+        cx.evaluate(subject);
+    } else {
+        cx.report(subject, obj.file, container.span(), message());
+    }
+}
+
+/// `resources`, or one of its `sections`, is set to something other than a mapping
+/// (`{{ toYaml .Values.resources }}`): what it holds cannot be judged.
+pub(super) fn resources_undecidable(container: &Container<'_>, sections: &[&str]) -> bool {
+    let opaque = |n: &Node| !n.is_map() && !n.is_null();
+    container.get(&["resources"]).is_some_and(opaque)
+        || sections
+            .iter()
+            .any(|s| container.get(&["resources", s]).is_some_and(opaque))
+}
+
 /// Judges a container's `securityContext` flag that must be `wanted`: passes when it is,
 /// stays silent when it is not a boolean (templated), and otherwise reports at the field, or
 /// at the container when the field is missing.

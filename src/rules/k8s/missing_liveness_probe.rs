@@ -1,6 +1,6 @@
 //! Long-running containers without a liveness probe: a hung process keeps its pod forever.
 
-use super::common::{app_containers, is_long_running};
+use super::common::{app_containers, is_long_running, require_container_key};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::rules::{Cx, Rule};
@@ -13,17 +13,9 @@ impl Rule for K8sMissingLivenessProbe {
             return;
         }
         for c in app_containers(obj) {
-            let subject = c.subject(project, obj);
-            if c.get(&["livenessProbe"]).is_some() {
-                cx.evaluate(subject);
-            } else {
-                cx.report(
-                    subject,
-                    obj.file,
-                    c.span(),
-                    format!("{} has no livenessProbe", c.describe(obj)),
-                );
-            }
+            require_container_key(cx, project, obj, &c, "livenessProbe", || {
+                format!("{} has no livenessProbe", c.describe(obj))
+            });
         }
     }
 }

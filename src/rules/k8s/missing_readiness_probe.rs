@@ -1,6 +1,6 @@
 //! Serving containers without a readiness probe: traffic reaches pods before they can answer.
 
-use super::common::{app_containers, is_service_workload};
+use super::common::{app_containers, is_service_workload, require_container_key};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::parse::yaml::Node;
@@ -18,20 +18,12 @@ impl Rule for K8sMissingReadinessProbe {
             if c.get(&["ports"]).map(Node::items).unwrap_or(&[]).is_empty() {
                 continue;
             }
-            let subject = c.subject(project, obj);
-            if c.get(&["readinessProbe"]).is_some() {
-                cx.evaluate(subject);
-            } else {
-                cx.report(
-                    subject,
-                    obj.file,
-                    c.span(),
-                    format!(
-                        "{} declares ports but has no readinessProbe",
-                        c.describe(obj)
-                    ),
-                );
-            }
+            require_container_key(cx, project, obj, &c, "readinessProbe", || {
+                format!(
+                    "{} declares ports but has no readinessProbe",
+                    c.describe(obj)
+                )
+            });
         }
     }
 }

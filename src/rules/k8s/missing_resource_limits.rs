@@ -1,6 +1,6 @@
 //! Containers without a memory limit: one leak can push the whole node into OOM kills.
 
-use super::common::{all_containers, key_span};
+use super::common::{all_containers, key_span, resources_undecidable};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::rules::{Cx, Rule};
@@ -19,15 +19,10 @@ impl Rule for K8sMissingResourceLimits {
                 cx.evaluate(subject);
                 continue;
             }
+            if resources_undecidable(&c, &["limits"]) {
+                continue;
+            }
             let resources = c.get(&["resources"]);
-            // `resources: {{ toYaml .Values.resources }}`-style values cannot be judged.
-            if resources.is_some_and(|r| !r.is_map() && !r.is_null()) {
-                continue;
-            }
-            let limits = c.get(&["resources", "limits"]);
-            if limits.is_some_and(|l| !l.is_map() && !l.is_null()) {
-                continue;
-            }
             let memory = c.get(&["resources", "limits", "memory"]);
             let cpu = c.get(&["resources", "limits", "cpu"]);
             if memory.is_some_and(|m| !m.is_null()) {

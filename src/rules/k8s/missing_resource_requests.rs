@@ -1,7 +1,7 @@
 //! Containers without CPU and memory requests: the scheduler packs them blindly and they are
 //! the first evicted under pressure.
 
-use super::common::{all_containers, key_span};
+use super::common::{all_containers, key_span, resources_undecidable};
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
 use crate::rules::{Cx, Rule};
@@ -20,16 +20,10 @@ impl Rule for K8sMissingResourceRequests {
                 cx.evaluate(subject);
                 continue;
             }
+            if resources_undecidable(&c, &["requests", "limits"]) {
+                continue;
+            }
             let resources = c.get(&["resources"]);
-            if resources.is_some_and(|r| !r.is_map() && !r.is_null()) {
-                continue;
-            }
-            if ["requests", "limits"].iter().any(|k| {
-                c.get(&["resources", k])
-                    .is_some_and(|n| !n.is_map() && !n.is_null())
-            }) {
-                continue;
-            }
             // A limit without a request makes Kubernetes use the limit as the request.
             let has = |res: &str| {
                 ["requests", "limits"]
