@@ -6,6 +6,7 @@ pub mod cross;
 pub mod dockerfile;
 pub mod general;
 pub mod k8s;
+pub mod values;
 
 use std::collections::BTreeSet;
 

@@ -3,17 +3,10 @@
 use crate::model::Project;
 use crate::model::compose::ComposeFile;
 use crate::parse::is_templated;
+use crate::rules::values::is_root_user;
 use crate::rules::{Cx, Rule, compose_subject};
 
 pub struct ComposeRootUser;
-
-fn is_root(user: &str) -> bool {
-    let name = user.split(':').next().unwrap_or("").trim();
-    name == "root"
-        || (!name.is_empty()
-            && name.chars().all(|c| c.is_ascii_digit())
-            && name.trim_start_matches('0').is_empty())
-}
 
 impl Rule for ComposeRootUser {
     fn check_compose(&self, compose: &ComposeFile, project: &Project, cx: &mut Cx<'_>) {
@@ -29,7 +22,7 @@ impl Rule for ComposeRootUser {
                 continue;
             }
             let subject = compose_subject(project, compose, service);
-            if !is_root(user) {
+            if !is_root_user(user) {
                 cx.evaluate(subject);
                 continue;
             }

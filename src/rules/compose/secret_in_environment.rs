@@ -2,20 +2,10 @@
 
 use crate::model::Project;
 use crate::model::compose::ComposeFile;
-use crate::parse::is_templated;
-use crate::rules::dockerfile::common::{is_literal_secret_value, is_secret_name};
+use crate::rules::values::{has_url_password, is_literal_secret_value, is_secret_name};
 use crate::rules::{Cx, Rule, compose_subject};
 
 pub struct ComposeSecretInEnvironment;
-
-/// The password of `scheme://user:password@host...`, when it is written literally.
-fn url_password(value: &str) -> Option<&str> {
-    let (_, rest) = value.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    let (_, password) = userinfo.split_once(':')?;
-    (!password.is_empty() && !is_templated(password) && !password.contains('$')).then_some(password)
-}
 
 impl Rule for ComposeSecretInEnvironment {
     fn check_compose(&self, compose: &ComposeFile, project: &Project, cx: &mut Cx<'_>) {
@@ -31,7 +21,7 @@ impl Rule for ComposeSecretInEnvironment {
                         "service `{}` sets `{}` to a literal secret in `environment`",
                         service.name, var.name
                     )
-                } else if url_password(value).is_some() {
+                } else if has_url_password(value) {
                     format!(
                         "service `{}` sets `{}` to a URL with a literal password",
                         service.name, var.name
@@ -42,22 +32,5 @@ impl Rule for ComposeSecretInEnvironment {
                 cx.report(subject.clone(), compose.file, var.span, message);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn url_passwords() {
-        assert_eq!(
-            url_password("postgres://app:s3cret@db:5432/app"),
-            Some("s3cret")
-        );
-        assert_eq!(url_password("redis://:pw@redis:6379/0"), Some("pw"));
-        assert_eq!(url_password("postgres://app:${DB_PASSWORD}@db/app"), None);
-        assert_eq!(url_password("postgres://app@db/app"), None);
-        assert_eq!(url_password("http://example.com/a:b@c"), None);
     }
 }

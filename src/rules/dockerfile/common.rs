@@ -1,5 +1,5 @@
-//! Helpers shared by the Dockerfile, compose and cross rules: stage chains,
-//! secret-looking names and word matching in free text.
+//! Helpers shared by the Dockerfile, compose and cross rules: stage chains, shell commands
+//! and word matching in free text.
 
 use crate::parse::dockerfile::{Args, Dockerfile, Instruction, Stage, expand};
 
@@ -123,135 +123,6 @@ pub(crate) fn program_words(words: &[String]) -> &[String] {
     &words[i..]
 }
 
-/// Name parts that make a variable secret: `DB_PASSWORD`, `githubToken`, `AWS_SECRET_ACCESS_KEY`.
-const SECRET_PARTS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "APIKEY",
-    "CREDENTIALS",
-    "CREDENTIAL",
-];
-const SECRET_PAIRS: &[(&str, &str)] = &[("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY")];
-/// A last part that makes the variable describe a secret rather than hold one.
-const NOT_SECRET_SUFFIXES: &[&str] = &[
-    "FILE",
-    "PATH",
-    "NAME",
-    "ENABLED",
-    "ENABLE",
-    "DISABLED",
-    "LENGTH",
-    "URL",
-    "URI",
-    "ENDPOINT",
-    "DIR",
-    "TYPE",
-    "HEADER",
-    "TTL",
-    "TIMEOUT",
-    "EXPIRY",
-    "EXPIRES",
-    "EXPIRATION",
-    "ID",
-    "HOST",
-    "PORT",
-    "USER",
-    "USERNAME",
-    "REF",
-    "ARN",
-    "REGION",
-    "MODE",
-    "VERSION",
-    "SIZE",
-    "COUNT",
-    "FORMAT",
-    "ALGORITHM",
-    "PREFIX",
-    "PROVIDER",
-    "LOCATION",
-    "KIND",
-    "MIN",
-    "MAX",
-];
-
-fn name_parts(name: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                parts.push(std::mem::take(&mut current));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            parts.push(std::mem::take(&mut current));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_uppercase());
-    }
-    if !current.is_empty() {
-        parts.push(current);
-    }
-    parts
-}
-
-/// Parts that may follow the secret word and still name the secret itself:
-/// `SECRET_KEY`, `SECRET_KEY_BASE`, `PASSWORD_PROD`, `TOKEN_2`.
-const SECRET_TAILS: &[&str] = &[
-    "KEY",
-    "BASE",
-    "SALT",
-    "HASH",
-    "VALUE",
-    "PROD",
-    "PRODUCTION",
-    "DEV",
-    "STAGING",
-    "LIVE",
-    "TEST",
-    "ACCESS",
-];
-
-/// A variable name that holds a secret value (`DB_PASSWORD`), not one that describes where a
-/// secret is or how it behaves (`PASSWORD_FILE`, `TOKEN_URL`, `ACCESS_TOKEN_EXPIRE_MINUTES`).
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    let parts = name_parts(name);
-    let Some(last) = parts.last() else {
-        return false;
-    };
-    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
-        return false;
-    }
-    let ends_secret = |i: usize| {
-        SECRET_PARTS.contains(&parts[i].as_str())
-            || (i > 0
-                && SECRET_PAIRS
-                    .iter()
-                    .any(|(a, b)| parts[i - 1] == *a && parts[i] == *b))
-    };
-    let Some(end) = (0..parts.len()).rev().find(|&i| ends_secret(i)) else {
-        return false;
-    };
-    parts[end + 1..]
-        .iter()
-        .all(|p| SECRET_TAILS.contains(&p.as_str()) || p.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// A value that is a literal secret: not empty, not a variable reference, not a file path,
-/// not a boolean switch.
-pub(crate) fn is_literal_secret_value(value: &str) -> bool {
-    let v = value.trim();
-    !(v.is_empty()
-        || v.contains('$')
-        || v.starts_with('/')
-        || matches!(v.to_ascii_lowercase().as_str(), "true" | "false"))
-}
-
 /// Finds `needle` in `haystack` case-insensitively, only where it is not part of a longer word.
 /// Returns the byte offset of the first such match.
 pub(crate) fn find_word(haystack: &str, needle: &str) -> Option<usize> {
@@ -275,35 +146,6 @@ pub(crate) fn find_word(haystack: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secret_names() {
-        for yes in [
-            "DB_PASSWORD",
-            "githubToken",
-            "AWS_SECRET_ACCESS_KEY",
-            "API_KEY",
-            "STRIPE_APIKEY",
-            "SECRET_KEY_BASE",
-            "JWT_SECRET_KEY",
-            "DB_PASSWORD_2",
-        ] {
-            assert!(is_secret_name(yes), "{yes}");
-        }
-        for no in [
-            "PASSWORD_FILE",
-            "TOKEN_URL",
-            "SECRET_NAME",
-            "TOKENIZERS_PARALLELISM",
-            "KEYCLOAK",
-            "PWD",
-            "AWS_ACCESS_KEY_ID",
-            "ACCESS_TOKEN_EXPIRE_MINUTES",
-            "PASSWORD_MIN_LENGTH",
-        ] {
-            assert!(!is_secret_name(no), "{no}");
-        }
-    }
 
     #[test]
     fn words() {

@@ -4,6 +4,7 @@ use super::common::{Base, final_chain};
 use crate::model::image::ImageRef;
 use crate::model::{DockerfileUnit, Project};
 use crate::parse::dockerfile::{Instruction, expand};
+use crate::rules::values::is_root_user;
 use crate::rules::{Cx, Rule, dockerfile_subject};
 
 pub struct DockerfileRootUser;
@@ -20,15 +21,6 @@ fn base_runs_as_non_root(image: &str) -> bool {
         return !tag.contains("dev");
     }
     r.repository.ends_with("nginx-unprivileged")
-}
-
-/// `root`, `0`, `root:group` or `0:0`.
-fn is_root(user: &str) -> bool {
-    let name = user.split(':').next().unwrap_or("").trim();
-    name == "root"
-        || (!name.is_empty()
-            && name.chars().all(|c| c.is_ascii_digit())
-            && name.trim_start_matches('0').is_empty())
 }
 
 /// Variables visible at `user` (ARG and ENV of the chain up to it), for expanding `USER ${X}`.
@@ -89,7 +81,7 @@ impl Rule for DockerfileRootUser {
                 let Some(name) = resolve_user(unit, &root_first, user) else {
                     return;
                 };
-                if is_root(&name) {
+                if is_root_user(&name) {
                     cx.report(
                         subject,
                         unit.file,
@@ -127,13 +119,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn root_users() {
-        for yes in ["root", "0", "0:0", "root:staff", "00"] {
-            assert!(is_root(yes), "{yes}");
-        }
-        for no in ["1000", "app", "10001:0", "nobody"] {
-            assert!(!is_root(no), "{no}");
-        }
+    fn non_root_base_images() {
         assert!(base_runs_as_non_root(
             "gcr.io/distroless/static-debian12:nonroot"
         ));

@@ -1,7 +1,7 @@
 //! `ENV` or `ARG` bakes a literal secret into the image.
 
-use super::common::{is_literal_secret_value, is_secret_name};
 use crate::model::{DockerfileUnit, Project};
+use crate::rules::values::{is_literal_secret_value, is_secret_name};
 use crate::rules::{Cx, Rule, dockerfile_subject};
 
 pub struct DockerfileSecretInEnv;
