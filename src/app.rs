@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::catalog;
@@ -78,7 +79,7 @@ pub fn build_report(args: &AuditArgs) -> Result<(Report, Project), AppError> {
         .files
         .iter()
         .filter(|f| used.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), f.text.clone()))
+        .map(|f| (f.path.clone(), Arc::clone(&f.text)))
         .collect();
     let report = Report {
         root: root.display().to_string(),

@@ -98,7 +98,7 @@ impl Project {
                 lines: LineIndex::new(&item.text),
                 path: item.candidate.path,
                 kind,
-                text: item.text,
+                text: item.text.into(),
             });
         }
 

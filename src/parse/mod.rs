@@ -4,6 +4,8 @@ pub mod dockerfile;
 pub mod span;
 pub mod yaml;
 
+use std::sync::Arc;
+
 use crate::kind::FileKind;
 use span::LineIndex;
 
@@ -15,7 +17,8 @@ pub type FileId = usize;
 pub struct SourceFile {
     pub path: String,
     pub kind: FileKind,
-    pub text: String,
+    /// Shared, so reports can show snippets without copying files.
+    pub text: Arc<str>,
     pub lines: LineIndex,
 }
 

@@ -5,6 +5,7 @@ pub mod json;
 pub mod terminal;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::discover::Notice;
 use crate::finding::Finding;
@@ -19,8 +20,8 @@ pub struct Report {
     pub suppressed: usize,
     pub scorecard: Scorecard,
     pub notices: Vec<Notice>,
-    /// Source text per path, for snippets (terminal only).
-    pub sources: BTreeMap<String, String>,
+    /// Source text per path of the files with findings, for snippets.
+    pub sources: BTreeMap<String, Arc<str>>,
     pub elapsed: std::time::Duration,
 }
 

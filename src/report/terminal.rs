@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use comfy_table::{Cell, CellAlignment, Table};
 use miette::{
@@ -219,8 +220,8 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
             let source = report
                 .sources
                 .get(&f.path)
-                .map(String::as_str)
-                .unwrap_or("");
+                .cloned()
+                .unwrap_or_else(|| "".into());
             let diag = FindingDiagnostic::new(f, source);
             let mut rendered = String::new();
             if handler.render_report(&mut rendered, &diag).is_err() {
@@ -297,12 +298,12 @@ fn truncate(s: &str, max: usize) -> String {
 /// Adapts a finding to miette for rendering.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: NamedSource<Arc<str>>,
     help: String,
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding, text: &str) -> Self {
+    fn new(finding: &'a Finding, text: Arc<str>) -> Self {
         let help = catalog::lookup(&finding.rule)
             .map(|m| {
                 let first = m.fix.split("\n\n").next().unwrap_or("").replace('\n', " ");
@@ -311,7 +312,7 @@ impl<'a> FindingDiagnostic<'a> {
             .unwrap_or_default();
         FindingDiagnostic {
             finding,
-            source: NamedSource::new(&finding.path, text.to_string()),
+            source: NamedSource::new(&finding.path, text),
             help,
         }
     }
