@@ -41,20 +41,7 @@ pub fn build_report(args: &AuditArgs) -> Result<(Report, Project), AppError> {
         }
     }
     let root = &args.path;
-    let meta = std::fs::metadata(root).map_err(|source| AppError::Path {
-        path: root.clone(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(AppError::NotADirectory(root.clone()));
-    }
-    let options = DiscoverOptions {
-        max_file_size: args.max_file_size,
-    };
-    let project = Project::load(root, &options).map_err(|source| AppError::Path {
-        path: root.clone(),
-        source,
-    })?;
+    let project = load_project(args)?;
 
     let outcomes = rules::run(&project, &args.rules);
     let mut findings: Vec<Finding> = outcomes
@@ -158,21 +145,24 @@ fn gate(args: &AuditArgs, report: &Report) -> Outcome {
     }
 }
 
-fn list_files(args: &AuditArgs) -> Result<Outcome, AppError> {
+/// Discovers and parses the folder to audit.
+fn load_project(args: &AuditArgs) -> Result<Project, AppError> {
     let root = &args.path;
-    if !root.is_dir() {
-        return Err(AppError::NotADirectory(root.clone()));
-    }
-    let project = Project::load(
-        root,
-        &DiscoverOptions {
-            max_file_size: args.max_file_size,
-        },
-    )
-    .map_err(|source| AppError::Path {
+    let path_error = |source| AppError::Path {
         path: root.clone(),
         source,
-    })?;
+    };
+    if !std::fs::metadata(root).map_err(path_error)?.is_dir() {
+        return Err(AppError::NotADirectory(root.clone()));
+    }
+    let options = DiscoverOptions {
+        max_file_size: args.max_file_size,
+    };
+    Project::load(root, &options).map_err(path_error)
+}
+
+fn list_files(args: &AuditArgs) -> Result<Outcome, AppError> {
+    let project = load_project(args)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let result = (|| -> io::Result<()> {

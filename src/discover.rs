@@ -49,7 +49,7 @@ pub struct Discovery {
 
 /// Walks `root`, honouring `.gitignore` (also outside a git checkout) and including hidden
 /// folders such as `.github/`; `.git/` and Terraform's provider cache are never entered.
-pub fn discover(root: &Path, _options: &DiscoverOptions) -> std::io::Result<Discovery> {
+pub fn discover(root: &Path) -> std::io::Result<Discovery> {
     let root_canonical = fs::canonicalize(root)?;
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)

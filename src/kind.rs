@@ -34,6 +34,9 @@ pub enum FileKind {
     LogShipper,
     /// YAML whose purpose only its content can tell; settled after parsing.
     Yaml,
+    /// A `.conf`/`.cfg` whose name does not tell; settled by content when read, and dropped
+    /// when it is neither nginx nor HAProxy.
+    Conf,
     /// YAML that turned out to be none of the above.
     OtherYaml,
 }
@@ -69,6 +72,7 @@ impl FileKind {
             FileKind::OtelCollector => "otel-collector",
             FileKind::LogShipper => "log-shipper",
             FileKind::Yaml => "yaml",
+            FileKind::Conf => "conf",
             FileKind::OtherYaml => "other-yaml",
         }
     }
@@ -191,7 +195,7 @@ impl FileKind {
         }
         if ext == "conf" || ext == "cfg" {
             // Settled by content: nginx and HAProxy configs go by many names.
-            return sniff_conf_name(&lower, dir);
+            return Some(sniff_conf_name(&lower, dir).unwrap_or(FileKind::Conf));
         }
         if ext == "json" && (dir.contains("dashboard") || lower.contains("dashboard")) {
             return Some(FileKind::GrafanaDashboard);
@@ -330,6 +334,7 @@ mod tests {
             Some(FileKind::Kustomization)
         );
         assert_eq!(k("k8s/app.yaml"), Some(FileKind::Yaml));
+        assert_eq!(k("deploy/default.conf"), Some(FileKind::Conf));
         assert_eq!(k("README.md"), None);
         assert_eq!(k("src/main.py"), None);
     }

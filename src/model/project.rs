@@ -52,10 +52,10 @@ struct Loaded1 {
 impl Project {
     /// Discovers, reads and parses everything under `root`.
     pub fn load(root: &Path, options: &DiscoverOptions) -> std::io::Result<Project> {
-        let discovery = discover::discover(root, options)?;
+        let discovery = discover::discover(root)?;
         let mut notices = discovery.notices;
 
-        let loaded: Vec<Result<Loaded1, Notice>> = discovery
+        let loaded: Vec<Result<Option<Loaded1>, Notice>> = discovery
             .candidates
             .into_par_iter()
             .map(|candidate| load_one(candidate, options))
@@ -65,7 +65,8 @@ impl Project {
         let mut yaml_docs: Vec<(FileId, Vec<Node>)> = Vec::new();
         for item in loaded {
             let item = match item {
-                Ok(item) => item,
+                Ok(Some(item)) => item,
+                Ok(None) => continue,
                 Err(notice) => {
                     notices.push(notice);
                     continue;
@@ -269,13 +270,16 @@ pub struct Selection<'a> {
     pub undecidable: bool,
 }
 
-fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Loaded1, Notice> {
+/// Reads and parses one candidate: `Ok(None)` when its content shows it is no input of ours.
+fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Loaded1>, Notice> {
     let (text, failure) = match discover::load(&candidate, options) {
         Loaded::Text(text) => (text, None),
         Loaded::InvalidUtf8(bytes, at) => (
             String::from_utf8_lossy(&bytes).into_owned(),
             Some(("file is not valid UTF-8".to_string(), at)),
         ),
+        // A `.conf` nobody said was ours is not worth a notice.
+        Loaded::Skipped(_) if candidate.kind == FileKind::Conf => return Ok(None),
         Loaded::Skipped(message) => {
             return Err(Notice {
                 path: candidate.path,
@@ -284,19 +288,19 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Loaded1, 
         }
     };
     let mut kind = candidate.kind;
+    if kind == FileKind::Conf {
+        match kind::sniff_conf_content(&text) {
+            Some(sniffed) => kind = sniffed,
+            None => return Ok(None),
+        }
+    }
     if let Some((message, offset)) = failure {
-        return Ok(Loaded1 {
+        return Ok(Some(Loaded1 {
             candidate,
             kind,
             text,
             content: Content::Failed(message, offset),
-        });
-    }
-    if matches!(kind, FileKind::Nginx | FileKind::Haproxy)
-        && !candidate.path.contains("haproxy")
-        && !candidate.path.contains("nginx")
-    {
-        kind = kind::sniff_conf_content(&text).unwrap_or(kind);
+        }));
     }
     let content = if kind == FileKind::Dockerfile {
         Content::Dockerfile(dockerfile::parse(&text))
@@ -308,12 +312,12 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Loaded1, 
     } else {
         Content::Text
     };
-    Ok(Loaded1 {
+    Ok(Some(Loaded1 {
         candidate,
         kind,
         text,
         content,
-    })
+    }))
 }
 
 fn push_k8s(out: &mut Vec<K8sObject>, file: FileId, doc: Node, default_ns: &str) {

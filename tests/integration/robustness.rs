@@ -187,3 +187,34 @@ fn gitignored_files_are_skipped_also_outside_git_and_hidden_dirs_are_seen() {
     assert_eq!(paths, vec![".github/workflows/ci.yml"]);
     assert_eq!(project.files[0].kind, FileKind::GithubWorkflow);
 }
+
+#[test]
+fn conf_files_are_kept_only_when_their_content_is_nginx_or_haproxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "deploy/default.conf", b"server {\n  listen 80;\n}\n");
+    write(
+        root,
+        "lb/edge.cfg",
+        b"global\n  maxconn 100\n\nfrontend web\n  bind *:80\n",
+    );
+    write(
+        root,
+        "app/supervisord.conf",
+        b"[program:web]\ncommand=run\n",
+    );
+    let project = Project::load(root, &Default::default()).unwrap();
+    let kinds: Vec<(&str, FileKind)> = project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("deploy/default.conf", FileKind::Nginx),
+            ("lb/edge.cfg", FileKind::Haproxy)
+        ]
+    );
+    assert!(project.notices.is_empty());
+}
