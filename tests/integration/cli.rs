@@ -1,6 +1,5 @@
 //! The command line as users and scripts meet it: exit codes, formats, --output, errors.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::common::repo_root;
@@ -219,5 +218,16 @@ fn terminal_report_has_scorecard_findings_and_next_steps() {
         !text.contains("\x1b["),
         "no colour codes with --color never"
     );
-    let _ = Path::new(&acgs());
+    // A finding shows its rule, its place in the source and the fix.
+    assert!(text.contains("k8s-missing-pdb (medium)"), "{text}");
+    assert!(text.contains("╭─[k8s/auth.yaml:"), "{text}");
+    assert!(text.contains("shipshape explain k8s-missing-pdb"), "{text}");
+    assert!(
+        text.contains("Next steps") && text.contains("Phase 1"),
+        "{text}"
+    );
+
+    let quiet = shipshape(&["audit", &acgs(), "--color", "never", "--quiet"]);
+    let quiet = String::from_utf8_lossy(&quiet.stdout);
+    assert!(quiet.contains("Readiness") && !quiet.contains("╭─["));
 }
