@@ -266,6 +266,20 @@ pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
                 return FileKind::Compose;
             }
         }
+        if doc.get("on").is_some()
+            && doc
+                .get("jobs")
+                .and_then(|j| j.as_map())
+                .is_some_and(|jobs| {
+                    jobs.iter().any(|e| {
+                        e.value.get("runs-on").is_some()
+                            || e.value.get("steps").is_some()
+                            || e.value.get("uses").is_some()
+                    })
+                })
+        {
+            return FileKind::GithubWorkflow;
+        }
         if doc.get("scrape_configs").is_some()
             || (doc.get("global").is_some() && doc.get("rule_files").is_some())
         {

@@ -1,5 +1,6 @@
 //! The typed project model rules read, built once from the parsed files.
 
+pub mod ci;
 pub mod compose;
 pub mod image;
 pub mod k8s;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::ci::Ci;
 use super::compose::ComposeFile;
 use super::k8s::{K8sObject, Selector};
 use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
@@ -28,7 +29,8 @@ pub struct Project {
     pub dockerfiles: Vec<DockerfileUnit>,
     pub compose: Vec<ComposeFile>,
     pub k8s: Vec<K8sObject>,
-    /// Parsed YAML of kinds whose models come later (CI, monitoring, Helm, Kustomize).
+    pub ci: Ci,
+    /// Parsed YAML of kinds whose models come later (monitoring, Helm, Kustomize).
     pub other_yaml: Vec<(FileId, Vec<Node>)>,
     pub failures: Vec<ParseFailure>,
     pub duplicate_keys: Vec<(FileId, DuplicateKey)>,
@@ -129,6 +131,8 @@ impl Project {
                 _ => project.other_yaml.push((file, docs)),
             }
         }
+        project.ci = Ci::build(&mut project.files, &mut project.other_yaml);
+        project.ci.collect_k8s(&project.k8s);
         notices.sort();
         project.notices = notices;
         Ok(project)
