@@ -43,6 +43,10 @@ pub struct RuleMeta {
     pub fix: String,
     #[serde(default)]
     pub references: Vec<String>,
+    /// Ready-to-paste snippets per CI system (`github`, `gitlab`) for rules whose fix is a
+    /// pipeline step: a finding carries the one for the system the repository uses.
+    #[serde(default)]
+    pub snippets: std::collections::BTreeMap<String, String>,
     /// The catalog file this came from, `category/id.toml`.
     #[serde(skip)]
     pub source: String,

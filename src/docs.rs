@@ -30,6 +30,20 @@ pub fn rule_page(meta: &RuleMeta) -> String {
     let _ = writeln!(out, "| since | {} |\n", meta.since);
     let _ = writeln!(out, "## Why it matters\n\n{}\n", meta.why.trim());
     let _ = writeln!(out, "## How to fix\n\n{}\n", meta.fix.trim());
+    if !meta.snippets.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Snippets per CI system\n\nA finding carries the snippet for the CI system the repository uses.\n"
+        );
+        for (system, snippet) in &meta.snippets {
+            let name = match system.as_str() {
+                "github" => "GitHub Actions (`.github/workflows/*.yml`)",
+                "gitlab" => "GitLab CI (`.gitlab-ci.yml`)",
+                other => other,
+            };
+            let _ = writeln!(out, "### {name}\n\n```yaml\n{}\n```\n", snippet.trim_end());
+        }
+    }
     if meta.category == Category::General {
         let _ = writeln!(
             out,

@@ -140,6 +140,8 @@ pub struct Finding {
     pub end_line: usize,
     pub end_column: usize,
     pub related: Vec<Related>,
+    /// A ready-to-paste snippet for this repository (its CI system, say), when the catalog has one.
+    pub suggestion: Option<String>,
 }
 
 impl Finding {

@@ -324,6 +324,7 @@ mod tests {
             why: String::new(),
             fix: String::new(),
             references: vec![],
+            snippets: Default::default(),
             source: String::new(),
         }));
         RuleOutcome {

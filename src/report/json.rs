@@ -73,6 +73,8 @@ struct JsonFinding<'a> {
     fix: &'a str,
     docs: String,
     related: &'a [Related],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -136,6 +138,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     fix: meta.map_or("", |m| m.fix.as_str()),
                     docs: meta.map(|m| m.docs_path()).unwrap_or_default(),
                     related: &f.related,
+                    suggestion: f.suggestion.as_deref(),
                 }
             })
             .collect(),

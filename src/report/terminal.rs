@@ -304,12 +304,20 @@ struct FindingDiagnostic<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding, text: Arc<str>) -> Self {
-        let help = catalog::lookup(&finding.rule)
+        let mut help = catalog::lookup(&finding.rule)
             .map(|m| {
                 let first = m.fix.split("\n\n").next().unwrap_or("").replace('\n', " ");
                 format!("{} (shipshape explain {})", first.trim(), m.id)
             })
             .unwrap_or_default();
+        if let Some(snippet) = &finding.suggestion {
+            help.push_str("\nSuggested for this repository:\n");
+            for line in snippet.lines() {
+                help.push_str("    ");
+                help.push_str(line);
+                help.push('\n');
+            }
+        }
         FindingDiagnostic {
             finding,
             source: NamedSource::new(&finding.path, text),

@@ -1,10 +1,12 @@
 //! The rule engine: the `Rule` trait, the context that stamps catalog metadata on findings
 //! and records every subject evaluated, and the explicit registry.
 
+pub mod ci;
 pub mod compose;
 pub mod cross;
 pub mod dockerfile;
 pub mod general;
+pub mod gha;
 pub mod k8s;
 pub mod values;
 
@@ -87,6 +89,7 @@ impl<'a> Cx<'a> {
             end_line: end.line,
             end_column: end.column,
             related: Vec::new(),
+            suggestion: None,
         });
         self.findings
             .last_mut()
@@ -104,6 +107,19 @@ impl<'a> Cx<'a> {
             column: pos.column,
             label: label.into(),
         }
+    }
+
+    /// The catalog's snippet for `system` (`github`, `gitlab`), to attach to a finding.
+    pub fn snippet(&self, system: &str) -> Option<String> {
+        self.meta
+            .snippets
+            .get(system)
+            .map(|s| s.trim_end().to_string() + "\n")
+    }
+
+    /// The finding most recently reported, to add related locations after the fact.
+    pub fn last_finding(&mut self) -> Option<&mut Finding> {
+        self.findings.last_mut()
     }
 
     pub fn finish(self) -> RuleOutcome {
@@ -142,10 +158,12 @@ pub fn registry() -> &'static [Entry] {
     static REGISTRY: std::sync::OnceLock<Vec<Entry>> = std::sync::OnceLock::new();
     REGISTRY.get_or_init(|| {
         let mut all: Vec<Entry> = [
+            ci::RULES,
             compose::RULES,
             cross::RULES,
             dockerfile::RULES,
             general::RULES,
+            gha::RULES,
             k8s::RULES,
         ]
         .concat();

@@ -1,5 +1,5 @@
 //! The seed report's system, as a fixture: its ✅ lines must be passes and its ⚠️ lines findings,
-//! for the container and Kubernetes categories.
+//! for the container, Kubernetes and CI/CD categories.
 
 use shipshape::finding::Category;
 use shipshape::report::Report;
@@ -120,13 +120,12 @@ fn the_scores_are_those_of_a_system_that_is_not_yet_ready() {
         "container {container} vs kubernetes {kubernetes}"
     );
     assert!(container >= 60.0, "container {container}");
-    // Only the two categories of this release are judged.
-    for c in [
-        Category::Cicd,
-        Category::Observability,
-        Category::Scaling,
-        Category::Iac,
-    ] {
+    // The seed scores CI/CD at 90 %: a complete pipeline with optimisation opportunities.
+    let cicd = score(Category::Cicd);
+    assert!((85.0..97.0).contains(&cicd), "cicd {cicd}");
+    assert!(cicd > container && cicd > kubernetes, "cicd {cicd}");
+    // Categories whose rules have not landed are not judged.
+    for c in [Category::Observability, Category::Scaling, Category::Iac] {
         assert!(
             r.scorecard
                 .categories
@@ -139,4 +138,93 @@ fn the_scores_are_those_of_a_system_that_is_not_yet_ready() {
     assert!(!plan.is_empty());
     assert!(plan.windows(2).all(|w| w[0].projected <= w[1].projected));
     assert!(plan.iter().any(|s| s.rule == "k8s-missing-pdb"));
+}
+
+#[test]
+fn cicd_category_reproduces_the_seed() {
+    let r = report();
+    for (id, line) in [
+        ("ci-missing-pipeline", "GitHub Actions workflow"),
+        ("ci-missing-pr-trigger", "Triggers: pull request"),
+        ("ci-missing-push-trigger", "Triggers: push"),
+        ("ci-missing-scheduled-run", "Triggers: daily schedule"),
+        (
+            "ci-missing-static-analysis",
+            "Static code analysis (SonarQube)",
+        ),
+        (
+            "ci-missing-security-scan",
+            "Security scanning (CodeQL, Snyk)",
+        ),
+        (
+            "ci-missing-dependency-scan",
+            "Dependency vulnerability scanning",
+        ),
+        ("ci-missing-license-check", "License compliance checking"),
+        ("ci-missing-tests", "Unit tests"),
+        ("ci-missing-coverage", "Unit tests with coverage reporting"),
+        (
+            "ci-missing-integration-tests",
+            "Integration tests, end-to-end tests",
+        ),
+        ("ci-missing-benchmarks", "Performance benchmarking"),
+        ("cross-image-not-built-in-ci", "Multi-stage Docker builds"),
+        (
+            "cross-image-not-published",
+            "Artifact publishing to registry",
+        ),
+        ("cross-image-not-scanned", "Container image scanning"),
+        ("cross-image-not-signed", "Image signing with Cosign"),
+        (
+            "ci-missing-environment-deploy",
+            "Environment-specific deployments",
+        ),
+        (
+            "ci-deploy-without-verification",
+            "Health check validation, smoke tests",
+        ),
+        ("ci-missing-rollback", "Rollback capabilities"),
+        ("ci-missing-parallelism", "Parallel execution (some)"),
+        ("ci-deploy-without-concurrency", "one deploy at a time"),
+        ("gha-missing-permissions", "least-privilege token"),
+        ("gha-template-injection", "no untrusted input in scripts"),
+        ("gha-job-without-timeout", "bounded jobs"),
+    ] {
+        assert_passes(&r, id, line);
+    }
+    // The seed's optimisation opportunities.
+    assert_eq!(
+        assert_fires(&r, "ci-missing-cache", "Caching optimization"),
+        1
+    );
+    assert_eq!(
+        assert_fires(&r, "ci-missing-path-filters", "Incremental builds"),
+        1
+    );
+    assert_eq!(
+        assert_fires(
+            &r,
+            "ci-missing-progressive-delivery",
+            "Blue-green deployments, canary releases"
+        ),
+        1
+    );
+    // Third-party and GitHub actions referenced by tag, as most pipelines do.
+    assert_eq!(assert_fires(&r, "gha-unpinned-action", "pinned actions"), 4);
+    let cache = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "ci-missing-cache")
+        .unwrap();
+    assert_eq!(
+        (cache.path.as_str(), cache.line),
+        (".github/workflows/ci.yml", 14)
+    );
+    assert!(
+        cache
+            .suggestion
+            .as_deref()
+            .is_some_and(|s| s.contains("cache")),
+        "a GitHub Actions snippet comes with the finding"
+    );
 }

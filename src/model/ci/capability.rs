@@ -242,8 +242,6 @@ const KNOWN: &[Known] = &[
             "google/osv-scanner-action",
             "golang/govulncheck-action",
             "dependency-check/dependency-check_action",
-            "aquasecurity/trivy-action",
-            "anchore/scan-action",
         ],
         commands: &[
             "npm audit",
@@ -742,6 +740,9 @@ const KNOWN: &[Known] = &[
         capability: SmokeTest,
         actions: &[
             "jtalk/url-health-check-action",
+            // Both wait until the new pods or revision are ready, or fail the step.
+            "azure/k8s-deploy",
+            "google-github-actions/deploy-cloudrun",
             "cygnetdigital/wait_for_response",
             "lakuapik/gh-actions-http-status",
         ],
@@ -1198,6 +1199,15 @@ impl Collector<'_> {
                 self.add(ImageScan, action.span, "trivy image scan");
             }
         }
+        if action.is("aws-actions/amazon-ecs-deploy-task-definition")
+            && step.with_str("wait-for-service-stability") == Some("true")
+        {
+            self.add(
+                SmokeTest,
+                action.span,
+                "ECS deploy waits for service stability",
+            );
+        }
         if action.is("actions/dependency-review-action")
             && (step.with_node("allow-licenses").is_some()
                 || step.with_node("deny-licenses").is_some()
@@ -1283,6 +1293,15 @@ impl Collector<'_> {
 
     /// A job or step name; names count only for what commands rarely show.
     pub fn name(&mut self, name: &str, span: Span, runs_commands: bool) {
+        self.named(name, span, runs_commands, false);
+    }
+
+    /// A job's name: like a step's, except that a job called "test" may run anything.
+    pub fn job_name(&mut self, name: &str, span: Span, runs_commands: bool) {
+        self.named(name, span, runs_commands, true);
+    }
+
+    fn named(&mut self, name: &str, span: Span, runs_commands: bool, is_job: bool) {
         for (capability, phrases) in NAMED {
             if *capability == LicenseCheck && !runs_commands {
                 continue;
@@ -1292,6 +1311,7 @@ impl Collector<'_> {
             }
         }
         if runs_commands
+            && !is_job
             && (name_has(name, "test") || name_has(name, "tests") || name_has(name, "unit tests"))
         {
             self.add(Tests, span, format!("\"{name}\""));

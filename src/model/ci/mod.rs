@@ -182,7 +182,7 @@ impl Ci {
                     job: Some(job.id.clone()),
                     text,
                 };
-                c.name(
+                c.job_name(
                     &job.label(),
                     job.key_span,
                     job.steps.iter().any(|s| s.run.is_some()),
@@ -197,7 +197,7 @@ impl Ci {
                     c.step(step);
                 }
                 if let Some((env, span)) = &job.environment
-                    && is_deploy_environment(env)
+                    && is_deploy_environment(env, &job.label())
                 {
                     c.evidence(Capability::Deploy, *span, format!("environment {env}"));
                 }
@@ -270,7 +270,7 @@ impl Ci {
                     job: Some(job.name.clone()),
                     text,
                 };
-                c.name(job.label(), job.key_span, !job.scripts.is_empty());
+                c.job_name(job.label(), job.key_span, !job.scripts.is_empty());
                 if let Some((image, span)) = &job.image {
                     c.image(image, *span);
                 }
@@ -285,7 +285,7 @@ impl Ci {
                         job.environment_action.as_deref(),
                         Some("stop" | "prepare" | "access" | "verify")
                     )
-                    && is_deploy_environment(env)
+                    && is_deploy_environment(env, job.label())
                 {
                     c.evidence(Capability::Deploy, *span, format!("environment {env}"));
                 }
@@ -430,9 +430,71 @@ pub fn is_live_workflow(files: &[SourceFile], file: FileId) -> bool {
     files[file].path.contains(".github/workflows/")
 }
 
-fn is_deploy_environment(name: &str) -> bool {
+/// Environment names that stand for a place a service runs.
+const DEPLOY_ENVIRONMENT_WORDS: &[&str] = &[
+    "prod",
+    "production",
+    "staging",
+    "stage",
+    "stg",
+    "dev",
+    "development",
+    "qa",
+    "uat",
+    "test",
+    "testing",
+    "preview",
+    "review",
+    "sandbox",
+    "demo",
+    "canary",
+    "live",
+    "preprod",
+    "nonprod",
+    "int",
+    "integration",
+    "perf",
+    "beta",
+    "alpha",
+    "green",
+    "blue",
+    "eu",
+    "us",
+    "cluster",
+    "k8s",
+];
+
+/// Jobs that hold an environment to tear it down or to gate a secret rather than to release.
+const NOT_A_DEPLOY: &[&str] = &[
+    "cleanup", "clean", "teardown", "destroy", "delete", "stop", "scan",
+];
+
+/// Whether a job that names environment `name` deploys: the environment is a deployment
+/// target (a templated name is, as in reusable deploy workflows) or the job says it deploys,
+/// and the job is not a teardown.
+fn is_deploy_environment(name: &str, job_label: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    !PUBLISH_ENVIRONMENTS.contains(&lower.as_str())
+    if PUBLISH_ENVIRONMENTS.contains(&lower.as_str()) {
+        return false;
+    }
+    let words = |s: &str| -> Vec<String> {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let label = words(job_label);
+    if label.iter().any(|w| NOT_A_DEPLOY.contains(&w.as_str())) {
+        return false;
+    }
+    crate::parse::is_templated(name)
+        || words(name)
+            .iter()
+            .any(|w| DEPLOY_ENVIRONMENT_WORDS.contains(&w.as_str()))
+        || label
+            .iter()
+            .any(|w| w.starts_with("deploy") || w == "release" || w == "rollout" || w == "promote")
 }
 
 fn has_changes_rule(job: &Node) -> bool {

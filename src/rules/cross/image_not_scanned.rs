@@ -1,31 +1,10 @@
 //! The project builds container images but no CI pipeline scans them for vulnerabilities.
 
 use crate::model::Project;
-use crate::rules::dockerfile::common::find_word;
+use crate::model::ci::capability::Capability;
 use crate::rules::{Cx, PROJECT_SUBJECT, Rule};
 
 pub struct CrossImageNotScanned;
-
-/// Tool names and actions that scan images, matched as whole words in CI text.
-const SCANNERS: &[&str] = &[
-    "trivy",
-    "aquasecurity/trivy-action",
-    "grype",
-    "anchore/scan-action",
-    "docker scout",
-    "docker/scout-action",
-    "docker scan",
-    "snyk container",
-    "snyk/actions/docker",
-    "clair",
-    "clairctl",
-    "neuvector",
-    "twistcli",
-    "prisma-cloud",
-    "prismacloud",
-    "container-scanning.gitlab-ci.yml",
-    "container_scanning",
-];
 
 impl Rule for CrossImageNotScanned {
     fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
@@ -37,10 +16,7 @@ impl Rule for CrossImageNotScanned {
         }) else {
             return;
         };
-        let scanned = project
-            .ci_files()
-            .any(|(_, f)| SCANNERS.iter().any(|s| find_word(&f.text, s).is_some()));
-        if scanned {
+        if project.ci.capabilities.has(Capability::ImageScan) {
             cx.evaluate(PROJECT_SUBJECT);
             return;
         }

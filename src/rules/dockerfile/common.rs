@@ -122,36 +122,3 @@ pub(crate) fn program_words(words: &[String]) -> &[String] {
     }
     &words[i..]
 }
-
-/// Finds `needle` in `haystack` case-insensitively, only where it is not part of a longer word.
-/// Returns the byte offset of the first such match.
-pub(crate) fn find_word(haystack: &str, needle: &str) -> Option<usize> {
-    let hay = haystack.to_ascii_lowercase();
-    let needle = needle.to_ascii_lowercase();
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut from = 0;
-    while let Some(found) = hay.get(from..).and_then(|h| h.find(&needle)) {
-        let start = from + found;
-        let end = start + needle.len();
-        let before_ok = hay[..start].chars().next_back().is_none_or(|c| !is_word(c));
-        let after_ok = hay[end..].chars().next().is_none_or(|c| !is_word(c));
-        if before_ok && after_ok {
-            return Some(start);
-        }
-        from = start + needle.len().max(1);
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn words() {
-        assert_eq!(find_word("run: trivy image", "trivy"), Some(5));
-        assert_eq!(find_word("trivyx", "trivy"), None);
-        assert_eq!(find_word("a Docker  Scout", "docker scout"), None);
-        assert_eq!(find_word("docker scout cves", "Docker Scout"), Some(0));
-    }
-}
