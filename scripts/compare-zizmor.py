@@ -18,21 +18,24 @@ import json
 import os
 import subprocess
 import sys
-from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHIPSHAPE = os.path.join(ROOT, "target", "release", "shipshape")
 
+# (name, zizmor audits, lowest zizmor severity counted, shipshape rules, unit of comparison)
 CLASSES = [
-    ("unpinned actions", ["unpinned-uses"], ["gha-unpinned-action"], "line"),
-    ("template injection", ["template-injection"], ["gha-template-injection"], "line"),
-    ("token permissions", ["excessive-permissions"], ["gha-missing-permissions", "gha-excessive-permissions"], "file"),
-    ("dangerous triggers", ["dangerous-triggers"], ["gha-pull-request-target-checkout"], "file"),
+    ("unpinned actions", ["unpinned-uses"], "Informational", ["gha-unpinned-action"], "line"),
+    ("template injection", ["template-injection"], "Informational", ["gha-template-injection"], "line"),
+    ("template injection, zizmor high only", ["template-injection"], "High", ["gha-template-injection"], "line"),
+    ("token permissions", ["excessive-permissions"], "Informational", ["gha-missing-permissions", "gha-excessive-permissions"], "file"),
+    ("dangerous triggers", ["dangerous-triggers"], "Informational", ["gha-pull-request-target-checkout"], "file"),
 ]
+SEVERITY = ["Unknown", "Informational", "Low", "Medium", "High"]
 
 
 def shipshape_run(corpus):
-    rules = sorted({r for _, _, ours, _ in CLASSES for r in ours})
+    rules = sorted({r for _, _, _, ours, _ in CLASSES for r in ours})
     listing = subprocess.run(
         [SHIPSHAPE, "audit", corpus, "--list-files"], capture_output=True, text=True, check=True
     ).stdout
@@ -50,24 +53,31 @@ def shipshape_run(corpus):
     return files, report["findings"]
 
 
+def zizmor_one(corpus, path):
+    proc = subprocess.run(
+        # `--no-ignores`: compare what each tool detects, not what a repository chose to accept.
+        ["zizmor", "--offline", "--no-ignores", "--no-exit-codes", "--format", "json", "--no-progress", path],
+        capture_output=True,
+        text=True,
+        cwd=corpus,
+    )
+    warned = any("failed to" in line for line in proc.stderr.splitlines())
+    if proc.returncode != 0 or warned or not proc.stdout.strip():
+        return path, None
+    return path, json.loads(proc.stdout)
+
+
 def zizmor_run(corpus, files):
+    """zizmor on each file alone, so a file it rejects is known by name."""
     found = []
     skipped = []
-    # In batches: one bad file makes zizmor skip only that file, but keep commands short.
-    for i in range(0, len(files), 100):
-        batch = files[i : i + 100]
-        proc = subprocess.run(
-            ["zizmor", "--offline", "--no-exit-codes", "--format", "json", "--no-progress", *batch],
-            capture_output=True,
-            text=True,
-            cwd=corpus,
-        )
-        for line in proc.stderr.splitlines():
-            if "failed to" in line.lower() or "skipping" in line.lower():
-                skipped.append(line.strip())
-        if proc.stdout.strip():
-            found.extend(json.loads(proc.stdout))
-    return found, skipped
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for path, result in pool.map(lambda f: zizmor_one(corpus, f), files):
+            if result is None:
+                skipped.append(path)
+            else:
+                found.extend(result)
+    return found, sorted(skipped)
 
 
 def zizmor_locations(finding):
@@ -84,30 +94,40 @@ def main():
     corpus = os.path.abspath(args[0] if args else os.path.join(ROOT, "..", "shared", "corpus"))
     files, ours = shipshape_run(corpus)
     theirs, skipped = zizmor_run(corpus, files)
-    print(f"workflow and action files: {len(files)}; zizmor skipped: {len(skipped)}\n")
-    print("| check | unit | both | shipshape only | zizmor only | agreement |")
-    print("|---|---|---:|---:|---:|---:|")
+    # Only files both tools audited are compared.
+    ours = [f for f in ours if f["path"] not in set(skipped)]
+    print(f"workflow and action files: {len(files)}; zizmor rejected {len(skipped)}, compared {len(files) - len(skipped)}\n")
     disagreements = {}
-    for name, z_ids, s_ids, unit in CLASSES:
-        s_set = set()
-        for f in ours:
-            if f["rule"] in s_ids:
-                s_set.add((f["path"], f["line"]) if unit == "line" else f["path"])
-        z_set = set()
-        for f in theirs:
-            if f["ident"] in z_ids:
-                for path, line in zizmor_locations(f):
-                    z_set.add((path, line) if unit == "line" else path)
-        both = s_set & z_set
-        only_s = s_set - z_set
-        only_z = z_set - s_set
-        union = len(s_set | z_set)
-        agreement = f"{100 * len(both) / union:.1f} %" if union else "n/a"
-        print(f"| {name} | {unit} | {len(both)} | {len(only_s)} | {len(only_z)} | {agreement} |")
-        disagreements[name] = (sorted(only_s), sorted(only_z))
+    scopes = [
+        ("every workflow and action file both tools read", lambda path: True),
+        ("workflows GitHub runs (under `.github/workflows/`)", lambda path: ".github/workflows/" in path),
+    ]
+    for title, in_scope in scopes:
+        print(f"\n### {title}\n")
+        print("| check | unit | both | shipshape only | zizmor only | agreement |")
+        print("|---|---|---:|---:|---:|---:|")
+        for name, z_ids, z_min, s_ids, unit in CLASSES:
+            s_set = set()
+            for f in ours:
+                if f["rule"] in s_ids and in_scope(f["path"]):
+                    s_set.add((f["path"], f["line"]) if unit == "line" else f["path"])
+            z_set = set()
+            for f in theirs:
+                severity = f["determinations"]["severity"]
+                if f["ident"] in z_ids and SEVERITY.index(severity) >= SEVERITY.index(z_min):
+                    for path, line in zizmor_locations(f):
+                        if in_scope(path):
+                            z_set.add((path, line) if unit == "line" else path)
+            both = s_set & z_set
+            only_s = s_set - z_set
+            only_z = z_set - s_set
+            union = len(s_set | z_set)
+            agreement = f"{100 * len(both) / union:.1f} %" if union else "n/a"
+            print(f"| {name} | {unit} | {len(both)} | {len(only_s)} | {len(only_z)} | {agreement} |")
+            disagreements[(title, name)] = (sorted(only_s), sorted(only_z))
     if details:
-        for name, (only_s, only_z) in disagreements.items():
-            print(f"\n## {name}\n\nshipshape only ({len(only_s)}):")
+        for (scope, name), (only_s, only_z) in disagreements.items():
+            print(f"\n## {name} ({scope})\n\nshipshape only ({len(only_s)}):")
             for item in only_s:
                 print(f"  {item}")
             print(f"zizmor only ({len(only_z)}):")
@@ -115,8 +135,8 @@ def main():
                 print(f"  {item}")
         if skipped:
             print("\n## zizmor skipped\n")
-            for s in skipped:
-                print(f"  {s}")
+            for path in skipped:
+                print(f"  {path}")
 
 
 if __name__ == "__main__":

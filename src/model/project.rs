@@ -132,6 +132,7 @@ impl Project {
             }
         }
         project.ci = Ci::build(&mut project.files, &mut project.other_yaml);
+        project.failures.append(&mut project.ci.invalid);
         project.ci.collect_k8s(&project.k8s);
         notices.sort();
         project.notices = notices;

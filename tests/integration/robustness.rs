@@ -57,6 +57,38 @@ fn the_corpus_audits_without_panic_and_every_failure_is_located() {
 }
 
 #[test]
+fn every_ci_file_in_the_corpus_is_modelled_or_has_a_located_parse_error() {
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let failed: Vec<usize> = project.failures.iter().map(|f| f.file).collect();
+    let ci = &project.ci;
+    let mut seen = 0;
+    for (id, file) in project.files.iter().enumerate() {
+        let modelled = match file.kind {
+            FileKind::GithubWorkflow => ci.workflows.iter().any(|w| w.file == id),
+            FileKind::GithubAction => ci.actions.iter().any(|a| a.file == id),
+            FileKind::Dependabot => ci.dependabot.iter().any(|(f, _)| *f == id),
+            FileKind::GitlabCi => ci
+                .gitlab
+                .iter()
+                .any(|p| p.file == id || p.included.contains(&id)),
+            _ => continue,
+        };
+        seen += 1;
+        assert!(
+            modelled || failed.contains(&id),
+            "{} ({}) is neither modelled nor a parse error",
+            file.path,
+            file.kind.name()
+        );
+    }
+    assert!(seen > 600, "only {seen} CI files in the corpus");
+    assert!(ci.workflows.len() > 500 && !ci.gitlab.is_empty());
+}
+
+#[test]
 fn the_known_flow_closer_file_parses() {
     let Some(corpus) = corpus() else { return };
     let path = corpus.join("opentelemetry-demo/compose.yaml");

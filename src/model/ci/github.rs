@@ -213,7 +213,9 @@ pub struct ActionFile {
 
 impl Workflow {
     pub fn from_document(file: FileId, root: Node) -> Option<Workflow> {
-        let jobs_entry = root.entry("jobs")?;
+        let jobs_entry = root
+            .entry("jobs")
+            .filter(|e| e.value.is_map() || e.value.is_null())?;
         let jobs_span = jobs_entry.key.span;
         let jobs = jobs_entry
             .value
@@ -425,7 +427,7 @@ pub(crate) fn steps(node: Option<&Node>) -> Vec<Step> {
 
 impl ActionFile {
     pub fn from_document(file: FileId, root: &Node) -> Option<ActionFile> {
-        let runs = root.get("runs")?;
+        let runs = root.get("runs").filter(|r| r.is_map())?;
         Some(ActionFile {
             file,
             using: runs.get("using").and_then(Node::as_str).map(str::to_string),

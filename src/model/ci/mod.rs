@@ -13,7 +13,7 @@ use crate::kind::FileKind;
 use crate::model::k8s::K8sObject;
 use crate::parse::span::Span;
 use crate::parse::yaml::Node;
-use crate::parse::{FileId, SourceFile};
+use crate::parse::{FileId, ParseFailure, SourceFile};
 
 /// Which CI system a snippet should be written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,9 @@ pub struct Ci {
     /// Jenkins, CircleCI, Travis, Azure, Bitbucket, Drone: read as text only.
     pub other: Vec<FileId>,
     pub capabilities: Capabilities,
+    /// Files of a CI kind whose YAML parsed but is not that kind's structure (a workflow with
+    /// no `jobs:`, an action with no `runs:`): reported as located parse errors.
+    pub invalid: Vec<ParseFailure>,
 }
 
 /// GitHub environments that publish packages or documentation rather than deploy a service.
@@ -77,20 +80,34 @@ impl Ci {
         *yaml = rest;
         let mut included: Vec<FileId> = Vec::new();
         for (file, docs) in &mine {
+            let kind = files[*file].kind;
             let Some(doc) = docs.iter().find(|d| d.is_map()) else {
+                if kind != FileKind::GitlabCi {
+                    ci.invalid.push(ParseFailure {
+                        file: *file,
+                        message: format!("expected a {} mapping, found none", kind.name()),
+                        offset: docs.first().map_or(0, |d| d.span.start),
+                    });
+                }
                 continue;
             };
-            match files[*file].kind {
-                FileKind::GithubWorkflow => {
-                    if let Some(w) = Workflow::from_document(*file, doc.clone()) {
-                        ci.workflows.push(w);
-                    }
-                }
-                FileKind::GithubAction => {
-                    if let Some(a) = ActionFile::from_document(*file, doc) {
-                        ci.actions.push(a);
-                    }
-                }
+            match kind {
+                FileKind::GithubWorkflow => match Workflow::from_document(*file, doc.clone()) {
+                    Some(w) => ci.workflows.push(w),
+                    None => ci.invalid.push(ParseFailure {
+                        file: *file,
+                        message: "not a GitHub Actions workflow: it has no `jobs:` mapping".into(),
+                        offset: doc.span.start,
+                    }),
+                },
+                FileKind::GithubAction => match ActionFile::from_document(*file, doc) {
+                    Some(a) => ci.actions.push(a),
+                    None => ci.invalid.push(ParseFailure {
+                        file: *file,
+                        message: "not a GitHub Action: it has no `runs:` mapping".into(),
+                        offset: doc.span.start,
+                    }),
+                },
                 FileKind::Dependabot => {
                     let span = doc.entry("updates").map_or(doc.span, |e| e.key.span);
                     ci.dependabot.push((*file, span));

@@ -3,6 +3,7 @@
 
 use crate::model::Project;
 use crate::model::ci::github::Step;
+use crate::parse::FileId;
 use crate::parse::span::Span;
 use crate::rules::{Cx, Rule};
 
@@ -25,7 +26,7 @@ fn names_head(text: &str) -> bool {
 }
 
 /// Where the step checks out untrusted code, if it does.
-fn checkout_of_head(step: &Step) -> Option<Span> {
+fn checkout_of_head(project: &Project, file: FileId, step: &Step) -> Option<Span> {
     if let Some(uses) = &step.uses
         && uses.is("actions/checkout")
     {
@@ -35,13 +36,36 @@ fn checkout_of_head(step: &Step) -> Option<Span> {
         return names_head(node.as_str()?).then_some(node.span);
     }
     let run = step.run.as_ref()?;
-    let lower = run.text.to_ascii_lowercase();
-    let fetches = lower.contains("gh pr checkout")
-        || (lower.contains("git checkout")
-            || lower.contains("git fetch")
-            || lower.contains("git switch"))
-            && names_head(&lower);
-    fetches.then_some(run.span)
+    // The line that fetches or checks out the pull request's head.
+    let line = run.text.lines().find(|line| {
+        let lower = line.to_ascii_lowercase();
+        lower.contains("gh pr checkout")
+            || (lower.contains("git checkout")
+                || lower.contains("git fetch")
+                || lower.contains("git switch"))
+                && names_head(&lower)
+    })?;
+    let text = &project.file(file).text;
+    let region = text
+        .get(run.span.start..run.span.end.min(text.len()))
+        .unwrap_or("");
+    let trimmed = line.trim();
+    Some(match region.find(trimmed) {
+        Some(at) => Span::new(run.span.start + at, run.span.start + at + trimmed.len()),
+        None => run.span,
+    })
+}
+
+/// A job limited to pull requests opened by a dependency bot runs only the bot's code: the PR
+/// author's login cannot be forged (unlike `github.actor`).
+fn bot_authored_only(condition: Option<&str>) -> bool {
+    condition.is_some_and(|c| {
+        let c = c.to_ascii_lowercase().replace(' ', "");
+        ["dependabot[bot]", "renovate[bot]"].iter().any(|bot| {
+            c.contains(&format!("github.event.pull_request.user.login=='{bot}'"))
+                || c.contains(&format!("github.event.pull_request.user.login==\"{bot}\""))
+        })
+    })
 }
 
 impl Rule for GhaPullRequestTargetCheckout {
@@ -54,8 +78,11 @@ impl Rule for GhaPullRequestTargetCheckout {
             let subject = project.path(w.file).to_string();
             cx.evaluate(subject.clone());
             for job in &w.jobs {
+                if bot_authored_only(job.condition.as_deref()) {
+                    continue;
+                }
                 for step in &job.steps {
-                    if let Some(span) = checkout_of_head(step) {
+                    if let Some(span) = checkout_of_head(project, w.file, step) {
                         cx.report(
                             subject.clone(),
                             w.file,

@@ -57,6 +57,38 @@ pub fn untrusted_contexts(expression: &str) -> Vec<String> {
     out
 }
 
+/// Expressions that evaluate to a boolean cannot carry the text they test into the script:
+/// `contains(github.event.issue.title, '[skip]')`, `github.head_ref == 'main'`.
+fn yields_boolean(body: &str) -> bool {
+    let body = body.trim();
+    let lower = body.to_ascii_lowercase();
+    let call = ["contains(", "startswith(", "endswith("]
+        .iter()
+        .any(|f| lower.starts_with(f));
+    if call {
+        // The call must span the whole expression: its first `(` closes at the very end.
+        let mut depth = 0usize;
+        for (i, c) in body.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i == body.len() - 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        return false;
+    }
+    // `&&` and `||` return one of their operands, which may be the untrusted text itself.
+    let comparison = ["==", "!=", "<=", ">=", "<", ">"]
+        .iter()
+        .any(|op| body.contains(op));
+    comparison && !body.contains("&&") && !body.contains("||")
+}
+
 /// Every `${{ … }}` in `text`: (offset of `${{`, offset after `}}`).
 fn expressions(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -86,8 +118,9 @@ fn check_script(
     let mut search_from = 0;
     for (start, end) in expressions(&script.text) {
         let expr = &script.text[start..end];
-        let contexts = untrusted_contexts(&expr[3..expr.len() - 2]);
-        if contexts.is_empty() {
+        let body = &expr[3..expr.len() - 2];
+        let contexts = untrusted_contexts(body);
+        if contexts.is_empty() || yields_boolean(body) {
             continue;
         }
         // Expressions are copied verbatim from the source in every scalar style we see.
@@ -189,5 +222,20 @@ mod tests {
         assert!(untrusted_contexts("github.event.pull_request.head.sha").is_empty());
         assert!(untrusted_contexts("env.TITLE").is_empty());
         assert!(untrusted_contexts("github.event.pull_request.user.login").is_empty());
+    }
+
+    #[test]
+    fn booleans_are_safe() {
+        assert!(yields_boolean(
+            " contains(github.event.pull_request.title, '[SKIP]') "
+        ));
+        assert!(yields_boolean("github.head_ref == 'main'"));
+        assert!(!yields_boolean(
+            "github.head_ref == 'main' && github.head_ref"
+        ));
+        assert!(!yields_boolean(
+            "contains(a, b) || github.event.issue.title"
+        ));
+        assert!(!yields_boolean("toJSON(github.event.issue.title)"));
     }
 }
