@@ -97,7 +97,7 @@ impl Category {
         match self {
             Category::Container => "no Dockerfile or compose file",
             Category::Kubernetes => "no Kubernetes manifests",
-            Category::Cicd => "CI/CD rules arrive in a later release",
+            Category::Cicd => "no CI pipeline and nothing to deploy",
             Category::Observability => "observability rules arrive in a later release",
             Category::Scaling => "load balancing rules arrive in a later release",
             Category::Iac => "infrastructure-as-code rules arrive in a later release",

@@ -60,6 +60,30 @@ fn catalog_entries_are_complete_and_filed_by_category() {
 }
 
 #[test]
+fn ci_snippets_are_valid_yaml_for_a_known_ci_system() {
+    let mut count = 0;
+    for meta in catalog::catalog() {
+        for (system, snippet) in &meta.snippets {
+            assert!(
+                system == "github" || system == "gitlab",
+                "{}: unknown CI system `{system}` in [snippets]",
+                meta.id
+            );
+            let parsed = shipshape::parse::yaml::parse(snippet).unwrap_or_else(|e| {
+                panic!("{}: {system} snippet is not YAML: {}", meta.id, e.message)
+            });
+            assert!(
+                parsed.documents.iter().any(|d| d.is_map()),
+                "{}: {system} snippet is not a YAML mapping",
+                meta.id
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 40, "only {count} CI snippets");
+}
+
+#[test]
 fn rules_docs_are_generated_from_the_catalog() {
     let dir = repo_root().join("docs/rules");
     let generated = shipshape::docs::generated_files();

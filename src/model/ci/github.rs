@@ -14,6 +14,8 @@ pub struct Workflow {
     pub triggers: Vec<Trigger>,
     pub permissions: Option<Permissions>,
     pub concurrency: Option<Span>,
+    /// Workflow-level `env:` (name, value as written).
+    pub env: Vec<(String, String)>,
     pub jobs: Vec<Job>,
     /// Span of the `jobs:` key (where new jobs are added).
     pub jobs_span: Span,
@@ -80,6 +82,7 @@ pub struct Job {
     pub condition: Option<String>,
     pub permissions: Option<Permissions>,
     pub concurrency: Option<Span>,
+    pub env: Vec<(String, String)>,
     /// A reusable workflow call (`jobs.<id>.uses`).
     pub uses: Option<ActionRef>,
     pub steps: Vec<Step>,
@@ -93,6 +96,7 @@ pub struct Step {
     pub uses: Option<ActionRef>,
     pub run: Option<Script>,
     pub with: Vec<(String, Node)>,
+    pub env: Vec<(String, String)>,
     pub condition: Option<String>,
 }
 
@@ -234,6 +238,7 @@ impl Workflow {
             triggers,
             permissions: root.entry("permissions").map(permissions),
             concurrency: root.entry("concurrency").map(|e| e.key.span),
+            env: env_of(&root),
             jobs,
             jobs_span,
             root,
@@ -379,6 +384,7 @@ impl Job {
             condition: node.get("if").and_then(Node::as_str).map(str::to_string),
             permissions: node.entry("permissions").map(permissions),
             concurrency: node.entry("concurrency").map(|e| e.key.span),
+            env: env_of(node),
             uses: node
                 .get("uses")
                 .and_then(|u| Some(ActionRef::parse(u.as_str()?, u.span))),
@@ -420,8 +426,19 @@ pub(crate) fn steps(node: Option<&Node>) -> Vec<Step> {
                 .flatten()
                 .map(|(k, _, v)| (k.to_string(), v.clone()))
                 .collect(),
+            env: env_of(s),
             condition: s.get("if").and_then(Node::as_str).map(str::to_string),
         })
+        .collect()
+}
+
+/// An `env:` mapping as written (values stay unevaluated).
+fn env_of(node: &Node) -> Vec<(String, String)> {
+    node.get("env")
+        .map(Node::string_entries)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, _, v)| Some((k.to_string(), v.as_str()?.to_string())))
         .collect()
 }
 
@@ -462,7 +479,7 @@ mod tests {
     #[test]
     fn jobs_steps_and_refs() {
         let w = workflow(
-            "on: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4\n      - uses: github/codeql-action/init@v3\n      - run: make test\n  deploy:\n    needs: build\n    environment:\n      name: prod\n    uses: org/repo/.github/workflows/deploy.yml@main\n",
+            "on: push\nenv:\n  CI: true\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    timeout-minutes: 10\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4\n      - uses: github/codeql-action/init@v3\n      - run: make test\n  deploy:\n    needs: build\n    environment:\n      name: prod\n    uses: org/repo/.github/workflows/deploy.yml@main\n",
         );
         let build = w.job("build").unwrap();
         assert!(build.timeout.is_some());
@@ -473,6 +490,7 @@ mod tests {
         assert!(!codeql.is("github/codeql"));
         assert_eq!(codeql.repo, "github/codeql-action");
         assert_eq!(build.steps[2].run.as_ref().unwrap().text, "make test");
+        assert_eq!(w.env, [("CI".to_string(), "true".to_string())]);
         let deploy = w.job("deploy").unwrap();
         assert_eq!(deploy.environment.as_ref().unwrap().0, "prod");
         assert_eq!(deploy.needs, ["build"]);

@@ -23,6 +23,24 @@ const UNTRUSTED_SUFFIXES: &[&str] = &[
     ".author.name",
 ];
 
+/// Whole event objects that hold untrusted text somewhere inside (`toJSON(github.event)`).
+const UNTRUSTED_OBJECTS: &[&str] = &[
+    "github.event",
+    "github.event.issue",
+    "github.event.pull_request",
+    "github.event.pull_request.head",
+    "github.event.comment",
+    "github.event.review",
+    "github.event.review_comment",
+    "github.event.head_commit",
+    "github.event.head_commit.author",
+    "github.event.commits",
+    "github.event.discussion",
+    "github.event.pages",
+    "github.event.workflow_run",
+    "github.event.workflow_run.head_commit",
+];
+
 /// Untrusted context paths read by one expression body, e.g. `github.event.issue.title`.
 pub fn untrusted_contexts(expression: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -43,7 +61,9 @@ pub fn untrusted_contexts(expression: &str) -> Vec<String> {
                 .replace(['[', ']'], ".")
                 .replace("..", ".");
             // `workflow_dispatch` inputs come from people with write access.
+            let object = normal.trim_end_matches(".*").trim_end_matches('.');
             let untrusted = normal == "github.head_ref"
+                || UNTRUSTED_OBJECTS.contains(&object)
                 || normal.starts_with("github.event.")
                     && !normal.starts_with("github.event.inputs.")
                     && UNTRUSTED_SUFFIXES.iter().any(|s| normal.ends_with(s));
@@ -221,6 +241,12 @@ mod tests {
         assert!(untrusted_contexts("github.event.pull_request.number").is_empty());
         assert!(untrusted_contexts("github.event.pull_request.head.sha").is_empty());
         assert!(untrusted_contexts("env.TITLE").is_empty());
+        assert_eq!(untrusted_contexts("toJSON(github.event)"), ["github.event"]);
+        assert_eq!(
+            untrusted_contexts("toJSON(github.event.commits.*)"),
+            ["github.event.commits.*"]
+        );
+        assert!(untrusted_contexts("github.event.pull_request.head.sha").is_empty());
         assert!(untrusted_contexts("github.event.pull_request.user.login").is_empty());
     }
 
