@@ -99,7 +99,7 @@ impl Category {
             Category::Kubernetes => "no Kubernetes manifests",
             Category::Cicd => "no CI pipeline and nothing to deploy",
             Category::Observability => "observability rules arrive in a later release",
-            Category::Scaling => "load balancing rules arrive in a later release",
+            Category::Scaling => "no load balancer, autoscaler or scalable workload",
             Category::Iac => "infrastructure-as-code rules arrive in a later release",
             Category::General => "",
         }

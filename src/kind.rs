@@ -226,10 +226,22 @@ fn sniff_conf_name(lower: &str, dir: &str) -> Option<FileKind> {
 pub fn sniff_conf_content(text: &str) -> Option<FileKind> {
     let mut haproxy = false;
     let mut nginx = false;
+    // nginx ends simple directives with `;`; HOCON and INI-like formats assign with `=`.
+    let mut terminated = 0usize;
+    let mut assignments = 0usize;
     for line in text.lines().take(2000) {
         let t = line.trim_start();
         if t.starts_with('#') {
             continue;
+        }
+        let code = t.split(" #").next().unwrap_or("").trim_end();
+        if code.ends_with(';') {
+            terminated += 1;
+        } else if code
+            .split_once(" = ")
+            .is_some_and(|(k, _)| !k.contains(' '))
+        {
+            assignments += 1;
         }
         let word = t.split_whitespace().next().unwrap_or("");
         if line.len() == t.len() && matches!(word, "frontend" | "backend" | "listen" | "defaults") {
@@ -239,7 +251,7 @@ pub fn sniff_conf_content(text: &str) -> Option<FileKind> {
             nginx = true;
         }
     }
-    if nginx {
+    if nginx && terminated > 0 && terminated >= assignments {
         Some(FileKind::Nginx)
     } else if haproxy {
         Some(FileKind::Haproxy)

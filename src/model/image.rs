@@ -124,3 +124,20 @@ mod tests {
         );
     }
 }
+
+/// Whether `image` is the image `known` (`owner/name`, or a `prefix*`), with or without
+/// registry, `library/`, tag and digest.
+pub fn image_matches(image: &str, known: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split('@').next().unwrap_or("");
+    let name = match name.rsplit_once(':') {
+        Some((n, tag)) if !tag.contains('/') => n,
+        _ => name,
+    };
+    let bare = name.strip_prefix("docker.io/").unwrap_or(name);
+    let bare = bare.strip_prefix("library/").unwrap_or(bare);
+    match known.strip_suffix('*') {
+        Some(prefix) => bare.starts_with(prefix),
+        None => bare == known || bare.ends_with(&format!("/{known}")),
+    }
+}

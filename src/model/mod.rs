@@ -4,6 +4,7 @@ pub mod ci;
 pub mod compose;
 pub mod image;
 pub mod k8s;
+pub mod lb;
 pub mod project;
 
 pub use project::{DockerfileUnit, Project};

@@ -9,9 +9,12 @@ use rayon::prelude::*;
 use super::ci::Ci;
 use super::compose::ComposeFile;
 use super::k8s::{K8sObject, Selector};
+use super::lb::{HaproxyUnit, NginxUnit};
 use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
 use crate::kind::{self, FileKind};
 use crate::parse::dockerfile::{self, Dockerfile};
+use crate::parse::haproxy::{self, HaproxyConfig};
+use crate::parse::nginx::{self, NginxConfig};
 use crate::parse::span::LineIndex;
 use crate::parse::yaml::{self, DuplicateKey, Node, Value, YamlStream};
 use crate::parse::{FileId, ParseFailure, SourceFile};
@@ -30,6 +33,9 @@ pub struct Project {
     pub compose: Vec<ComposeFile>,
     pub k8s: Vec<K8sObject>,
     pub ci: Ci,
+    pub haproxy: Vec<HaproxyUnit>,
+    /// nginx files, each with the repository files it includes.
+    pub nginx: Vec<NginxUnit>,
     /// Parsed YAML of kinds whose models come later (monitoring, Helm, Kustomize).
     pub other_yaml: Vec<(FileId, Vec<Node>)>,
     pub failures: Vec<ParseFailure>,
@@ -40,6 +46,8 @@ pub struct Project {
 enum Content {
     Dockerfile(Dockerfile),
     Yaml(YamlStream),
+    Haproxy(HaproxyConfig),
+    Nginx(NginxConfig),
     Text,
     Failed(String, usize),
 }
@@ -83,6 +91,30 @@ impl Project {
                         .duplicate_keys
                         .extend(stream.duplicate_keys.into_iter().map(|d| (file, d)));
                     yaml_docs.push((file, stream.documents));
+                }
+                Content::Haproxy(config) => {
+                    if let Some(issue) = config.issues.first() {
+                        project.failures.push(ParseFailure {
+                            file,
+                            message: issue_message(&issue.message, config.issues.len()),
+                            offset: issue.span.start,
+                        });
+                    }
+                    project.haproxy.push(HaproxyUnit { file, config });
+                }
+                Content::Nginx(config) => {
+                    if let Some(issue) = config.issues.first() {
+                        project.failures.push(ParseFailure {
+                            file,
+                            message: issue_message(&issue.message, config.issues.len()),
+                            offset: issue.span.start,
+                        });
+                    }
+                    project.nginx.push(NginxUnit {
+                        file,
+                        config,
+                        includes: Vec::new(),
+                    });
                 }
                 Content::Text => {}
                 Content::Failed(message, offset) => {
@@ -131,6 +163,7 @@ impl Project {
                 _ => project.other_yaml.push((file, docs)),
             }
         }
+        super::lb::resolve_nginx_includes(&project.files, &mut project.nginx);
         project.ci = Ci::build(&mut project.files, &mut project.other_yaml);
         project.failures.append(&mut project.ci.invalid);
         project.ci.collect_k8s(&project.k8s);
@@ -299,6 +332,19 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
             None => return Ok(None),
         }
     }
+    // A config rendered by a template engine (consul-template, Jinja, Helm) is not the config
+    // the server reads; its placeholders are not syntax errors.
+    if matches!(kind, FileKind::Haproxy | FileKind::Nginx)
+        && (text.contains("{{") && text.contains("}}") || text.contains("{%"))
+    {
+        return Err(Notice {
+            path: candidate.path,
+            message: format!(
+                "{} template (`{{{{ }}}}` placeholders): not parsed, judge the rendered file",
+                kind.name()
+            ),
+        });
+    }
     if let Some((message, offset)) = failure {
         return Ok(Some(Loaded1 {
             candidate,
@@ -314,6 +360,10 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
             Ok(stream) => Content::Yaml(stream),
             Err(e) => Content::Failed(e.message, e.offset),
         }
+    } else if kind == FileKind::Haproxy {
+        Content::Haproxy(haproxy::parse(&text))
+    } else if kind == FileKind::Nginx {
+        Content::Nginx(nginx::parse(&text))
     } else {
         Content::Text
     };
@@ -371,6 +421,18 @@ fn kustomize_namespaces(
         }
     }
     out
+}
+
+/// A parser's first problem, noting how many more there are.
+fn issue_message(first: &str, count: usize) -> String {
+    match count {
+        0 | 1 => first.to_string(),
+        n => format!(
+            "{first} (and {} more problem{})",
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
+    }
 }
 
 /// Resolves `.` and `..` in a `/`-separated relative path.

@@ -1,6 +1,8 @@
 //! Parsers for each input kind. Every parser keeps byte spans and never panics on input.
 
 pub mod dockerfile;
+pub mod haproxy;
+pub mod nginx;
 pub mod span;
 pub mod yaml;
 

@@ -7,7 +7,9 @@ pub mod cross;
 pub mod dockerfile;
 pub mod general;
 pub mod gha;
+pub mod haproxy;
 pub mod k8s;
+pub mod nginx;
 pub mod values;
 
 use std::collections::BTreeSet;
@@ -164,7 +166,9 @@ pub fn registry() -> &'static [Entry] {
             dockerfile::RULES,
             general::RULES,
             gha::RULES,
+            haproxy::RULES,
             k8s::RULES,
+            nginx::RULES,
         ]
         .concat();
         all.sort_by_key(|(id, _)| *id);

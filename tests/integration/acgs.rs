@@ -1,5 +1,5 @@
 //! The seed report's system, as a fixture: its ✅ lines must be passes and its ⚠️ lines findings,
-//! for the container, Kubernetes and CI/CD categories.
+//! for the container, Kubernetes, CI/CD and load balancing & scaling categories.
 
 use shipshape::finding::Category;
 use shipshape::report::Report;
@@ -64,15 +64,16 @@ fn container_category_reproduces_the_seed() {
     assert_passes(&r, "compose-missing-healthcheck", "Health checks");
     assert_passes(&r, "compose-no-env-separation", "Environment management");
 
-    // Ten compose services, none with limits or log rotation.
+    // Eleven compose services (with the HAProxy load balancer), none with limits or log
+    // rotation.
     assert_eq!(
         assert_fires(&r, "compose-missing-resource-limits", "Resource limits"),
-        10
+        11
     );
     assert!(assert_fires(&r, "compose-secret-in-environment", "Secrets management") >= 2);
     assert_eq!(
         assert_fires(&r, "compose-missing-log-rotation", "Logging configuration"),
-        10
+        11
     );
 }
 
@@ -124,8 +125,11 @@ fn the_scores_are_those_of_a_system_that_is_not_yet_ready() {
     let cicd = score(Category::Cicd);
     assert!((85.0..97.0).contains(&cicd), "cicd {cicd}");
     assert!(cicd > container && cicd > kubernetes, "cicd {cicd}");
+    // The seed scores load balancing & scaling at 80 %: good edge, single points of failure.
+    let scaling = score(Category::Scaling);
+    assert!((60.0..90.0).contains(&scaling), "scaling {scaling}");
     // Categories whose rules have not landed are not judged.
-    for c in [Category::Observability, Category::Scaling, Category::Iac] {
+    for c in [Category::Observability, Category::Iac] {
         assert!(
             r.scorecard
                 .categories
@@ -226,5 +230,54 @@ fn cicd_category_reproduces_the_seed() {
             .as_deref()
             .is_some_and(|s| s.contains("cache")),
         "a GitHub Actions snippet comes with the finding"
+    );
+}
+
+#[test]
+fn scaling_category_reproduces_the_seed() {
+    let r = report();
+    // The seed's four strengths of the HAProxy setup.
+    for (id, line) in [
+        ("cross-no-tls-termination", "TLS termination"),
+        ("haproxy-weak-tls", "TLS termination (modern minimum)"),
+        ("haproxy-no-https-redirect", "HTTP to HTTPS redirect"),
+        ("haproxy-server-without-check", "Health checks"),
+        ("haproxy-no-http-health-check", "Health checks (HTTP)"),
+        ("haproxy-no-http2", "HTTP/2 support"),
+        ("haproxy-missing-timeouts", "timeouts"),
+        ("haproxy-undefined-backend", "backends defined"),
+        ("cross-lb-target-unknown", "servers are compose services"),
+        (
+            "cross-health-check-path-mismatch",
+            "health check path is the services' own",
+        ),
+    ] {
+        assert_passes(&r, id, line);
+    }
+    // Its four limitations.
+    assert_eq!(
+        assert_fires(&r, "cross-single-load-balancer", "Single load balancer"),
+        1
+    );
+    assert_eq!(
+        assert_fires(&r, "haproxy-static-servers", "Static configuration"),
+        1
+    );
+    assert_eq!(
+        assert_fires(&r, "haproxy-roundrobin-only", "Limited algorithms"),
+        1
+    );
+    assert_eq!(
+        assert_fires(&r, "haproxy-no-session-affinity", "No session affinity"),
+        1
+    );
+    // Single points of failure: PostgreSQL and Redis, in compose and in Kubernetes.
+    assert_eq!(
+        assert_fires(&r, "compose-single-instance-datastore", "database, cache"),
+        2
+    );
+    assert_eq!(
+        assert_fires(&r, "k8s-single-instance-datastore", "database, cache"),
+        2
     );
 }

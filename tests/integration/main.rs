@@ -4,5 +4,6 @@ mod acgs;
 mod catalog;
 mod cli;
 mod common;
+mod oracles;
 mod robustness;
 mod rule_fixtures;

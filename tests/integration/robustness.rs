@@ -89,6 +89,39 @@ fn every_ci_file_in_the_corpus_is_modelled_or_has_a_located_parse_error() {
 }
 
 #[test]
+fn every_haproxy_and_nginx_file_in_the_corpus_parses_or_has_a_located_parse_error() {
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let failed = |id: usize| project.failures.iter().find(|f| f.file == id);
+    let mut seen = 0;
+    for (id, file) in project.files.iter().enumerate() {
+        let issues = match file.kind {
+            FileKind::Haproxy => project
+                .haproxy
+                .iter()
+                .find(|u| u.file == id)
+                .map(|u| u.config.issues.len()),
+            FileKind::Nginx => project
+                .nginx
+                .iter()
+                .find(|u| u.file == id)
+                .map(|u| u.config.issues.len()),
+            _ => continue,
+        };
+        seen += 1;
+        let issues = issues.unwrap_or_else(|| panic!("{} was not parsed", file.path));
+        if issues > 0 {
+            let failure =
+                failed(id).unwrap_or_else(|| panic!("{}: issues but no parse error", file.path));
+            assert!(failure.offset <= file.text.len());
+        }
+    }
+    assert!(seen > 140, "only {seen} HAProxy and nginx files");
+}
+
+#[test]
 fn the_known_flow_closer_file_parses() {
     let Some(corpus) = corpus() else { return };
     let path = corpus.join("opentelemetry-demo/compose.yaml");

@@ -2,6 +2,7 @@
 //! from well-known actions, images, templates and commands, each with the location that proves it.
 
 use super::github::{ActionRef, Script, Step};
+pub use crate::model::image::image_matches;
 use crate::parse::FileId;
 use crate::parse::span::Span;
 
@@ -1058,22 +1059,6 @@ fn name_has(name: &str, phrase: &str) -> bool {
     );
     normal.contains(&needle)
         && !(phrase == "integration" && normal.contains(" continuous integration "))
-}
-
-/// Image names match with or without registry, tag and digest.
-pub fn image_matches(image: &str, known: &str) -> bool {
-    let lower = image.to_ascii_lowercase();
-    let name = lower.split('@').next().unwrap_or("");
-    let name = match name.rsplit_once(':') {
-        Some((n, tag)) if !tag.contains('/') => n,
-        _ => name,
-    };
-    let bare = name.strip_prefix("docker.io/").unwrap_or(name);
-    let bare = bare.strip_prefix("library/").unwrap_or(bare);
-    match known.strip_suffix('*') {
-        Some(prefix) => bare.starts_with(prefix),
-        None => bare == known || bare.ends_with(&format!("/{known}")),
-    }
 }
 
 /// Collects evidence into `caps` for one place that does work.

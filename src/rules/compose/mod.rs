@@ -1,6 +1,6 @@
 //! Rules for compose inputs.
 
-mod common;
+pub(crate) mod common;
 mod default_network_only;
 mod docker_socket_mounted;
 mod latest_image;
@@ -12,6 +12,7 @@ mod no_env_separation;
 mod privileged;
 mod root_user;
 mod secret_in_environment;
+mod single_instance_datastore;
 mod stateful_no_volume;
 
 pub use default_network_only::ComposeDefaultNetworkOnly;
@@ -25,6 +26,7 @@ pub use no_env_separation::ComposeNoEnvSeparation;
 pub use privileged::ComposePrivileged;
 pub use root_user::ComposeRootUser;
 pub use secret_in_environment::ComposeSecretInEnvironment;
+pub use single_instance_datastore::ComposeSingleInstanceDatastore;
 pub use stateful_no_volume::ComposeStatefulNoVolume;
 
 use super::Rule;
@@ -48,5 +50,9 @@ pub const RULES: &[(&str, &dyn Rule)] = &[
     ("compose-privileged", &ComposePrivileged),
     ("compose-root-user", &ComposeRootUser),
     ("compose-secret-in-environment", &ComposeSecretInEnvironment),
+    (
+        "compose-single-instance-datastore",
+        &ComposeSingleInstanceDatastore,
+    ),
     ("compose-stateful-no-volume", &ComposeStatefulNoVolume),
 ];
