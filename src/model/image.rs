@@ -87,6 +87,23 @@ impl ImageRef {
     }
 }
 
+/// Whether `image` is the image `known` (`owner/name`, or a `prefix*`), with or without
+/// registry, `library/`, tag and digest.
+pub fn image_matches(image: &str, known: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let name = lower.split('@').next().unwrap_or("");
+    let name = match name.rsplit_once(':') {
+        Some((n, tag)) if !tag.contains('/') => n,
+        _ => name,
+    };
+    let bare = name.strip_prefix("docker.io/").unwrap_or(name);
+    let bare = bare.strip_prefix("library/").unwrap_or(bare);
+    match known.strip_suffix('*') {
+        Some(prefix) => bare.starts_with(prefix),
+        None => bare == known || bare.ends_with(&format!("/{known}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,22 +139,5 @@ mod tests {
             ImageRef::parse("nginx:latest").floating_tag(),
             Some("`:latest`")
         );
-    }
-}
-
-/// Whether `image` is the image `known` (`owner/name`, or a `prefix*`), with or without
-/// registry, `library/`, tag and digest.
-pub fn image_matches(image: &str, known: &str) -> bool {
-    let lower = image.to_ascii_lowercase();
-    let name = lower.split('@').next().unwrap_or("");
-    let name = match name.rsplit_once(':') {
-        Some((n, tag)) if !tag.contains('/') => n,
-        _ => name,
-    };
-    let bare = name.strip_prefix("docker.io/").unwrap_or(name);
-    let bare = bare.strip_prefix("library/").unwrap_or(bare);
-    match known.strip_suffix('*') {
-        Some(prefix) => bare.starts_with(prefix),
-        None => bare == known || bare.ends_with(&format!("/{known}")),
     }
 }
