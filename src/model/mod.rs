@@ -5,6 +5,7 @@ pub mod compose;
 pub mod image;
 pub mod k8s;
 pub mod lb;
+pub mod obs;
 pub mod project;
 
 pub use project::{DockerfileUnit, Project};

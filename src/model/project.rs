@@ -10,6 +10,7 @@ use super::ci::Ci;
 use super::compose::ComposeFile;
 use super::k8s::{K8sObject, Selector};
 use super::lb::{HaproxyUnit, NginxUnit};
+use super::obs::Observability;
 use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
 use crate::kind::{self, FileKind};
 use crate::parse::dockerfile::{self, Dockerfile};
@@ -33,6 +34,7 @@ pub struct Project {
     pub compose: Vec<ComposeFile>,
     pub k8s: Vec<K8sObject>,
     pub ci: Ci,
+    pub obs: Observability,
     pub haproxy: Vec<HaproxyUnit>,
     /// nginx files, each with the repository files it includes.
     pub nginx: Vec<NginxUnit>,
@@ -167,6 +169,8 @@ impl Project {
         project.ci = Ci::build(&mut project.files, &mut project.other_yaml);
         project.failures.append(&mut project.ci.invalid);
         project.ci.collect_k8s(&project.k8s);
+        project.obs = Observability::build(&project.files, &mut project.other_yaml, &project.k8s);
+        project.failures.append(&mut project.obs.invalid);
         notices.sort();
         project.notices = notices;
         Ok(project)

@@ -10,6 +10,7 @@ pub mod gha;
 pub mod haproxy;
 pub mod k8s;
 pub mod nginx;
+pub mod obs;
 pub mod values;
 
 use std::collections::BTreeSet;
@@ -169,6 +170,7 @@ pub fn registry() -> &'static [Entry] {
             haproxy::RULES,
             k8s::RULES,
             nginx::RULES,
+            obs::RULES,
         ]
         .concat();
         all.sort_by_key(|(id, _)| *id);

@@ -1,0 +1,204 @@
+//! The monitoring stack a repository declares: Prometheus configs and rules (files and
+//! `PrometheusRule` objects), Alertmanager, Grafana, OpenTelemetry collectors and log shippers,
+//! plus the signs of metrics, tracing and logging on the services themselves.
+
+pub mod alertmanager;
+pub mod grafana;
+pub mod otel;
+pub mod prometheus;
+pub mod promql;
+
+use alertmanager::Alertmanager;
+use grafana::{Dashboard, Provisioning};
+use otel::Collector;
+use prometheus::{PromConfig, PromRule, RuleGroup, rules_of};
+
+use crate::kind::FileKind;
+use crate::model::image::image_matches;
+use crate::model::k8s::K8sObject;
+use crate::parse::yaml::Node;
+use crate::parse::{FileId, ParseFailure, SourceFile};
+
+#[derive(Debug, Default)]
+pub struct Observability {
+    pub prometheus: Vec<PromConfig>,
+    pub groups: Vec<RuleGroup>,
+    /// Alerting and recording rules from rule files and `PrometheusRule` objects.
+    pub rules: Vec<PromRule>,
+    pub alertmanagers: Vec<Alertmanager>,
+    pub dashboards: Vec<Dashboard>,
+    pub provisioning: Vec<Provisioning>,
+    pub collectors: Vec<Collector>,
+    /// Log shipper configuration files (fluent-bit, vector, promtail, filebeat...).
+    pub log_shippers: Vec<FileId>,
+    /// Files of a monitoring kind whose structure is not that kind's.
+    pub invalid: Vec<ParseFailure>,
+}
+
+/// Images of metrics collectors and time-series stores.
+pub const METRICS_IMAGES: &[&str] = &[
+    "prom/prometheus",
+    "prometheus",
+    "quay.io/prometheus/prometheus",
+    "bitnami/prometheus",
+    "victoriametrics/victoria-metrics",
+    "victoriametrics/vmagent",
+    "grafana/agent",
+    "grafana/alloy",
+    "grafana/mimir",
+    "otel/opentelemetry-collector",
+    "otel/opentelemetry-collector-contrib",
+    "datadog/agent",
+    "gcr.io/datadoghq/agent",
+    "newrelic/infrastructure",
+];
+
+/// Images of tracing backends and collectors.
+pub const TRACING_IMAGES: &[&str] = &[
+    "otel/opentelemetry-collector",
+    "otel/opentelemetry-collector-contrib",
+    "otel/opentelemetry-collector-k8s",
+    "jaegertracing/all-in-one",
+    "jaegertracing/jaeger",
+    "jaegertracing/jaeger-collector",
+    "openzipkin/zipkin",
+    "grafana/tempo",
+    "grafana/alloy",
+    "datadog/agent",
+    "gcr.io/datadoghq/agent",
+];
+
+/// Images of log shippers and log stores.
+pub const LOG_IMAGES: &[&str] = &[
+    "fluent/fluent-bit",
+    "cr.fluentbit.io/fluent/fluent-bit",
+    "fluent/fluentd",
+    "fluentd",
+    "timberio/vector",
+    "grafana/promtail",
+    "grafana/loki",
+    "grafana/alloy",
+    "docker.elastic.co/beats/filebeat",
+    "elastic/filebeat",
+    "docker.elastic.co/logstash/logstash",
+    "logstash",
+    "docker.elastic.co/elasticsearch/elasticsearch",
+    "elasticsearch",
+    "opensearchproject/opensearch",
+    "datadog/agent",
+    "gcr.io/datadoghq/agent",
+    "splunk/universalforwarder",
+    "graylog/graylog",
+];
+
+/// Whether an image is one of `names`.
+pub fn image_in(image: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| image_matches(image, n))
+}
+
+/// Environment variable names that make a service export traces.
+pub fn is_tracing_env(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.starts_with("OTEL_EXPORTER_OTLP")
+        || upper == "OTEL_TRACES_EXPORTER"
+        || upper.starts_with("JAEGER_")
+        || upper.contains("ZIPKIN")
+        || upper.starts_with("DD_TRACE")
+        || upper == "DD_AGENT_HOST"
+        || upper.starts_with("ELASTIC_APM_SERVER")
+        || upper.starts_with("TEMPO_")
+}
+
+/// Log drivers that send container logs to a central place.
+pub const CENTRAL_LOG_DRIVERS: &[&str] = &[
+    "fluentd", "gelf", "syslog", "journald", "awslogs", "gcplogs", "splunk", "loki", "logentries",
+    "etwlogs",
+];
+
+impl Observability {
+    /// Builds the model from parsed YAML of monitoring kinds (taking those documents out of
+    /// `yaml`), dashboards' JSON text, and `PrometheusRule` objects.
+    pub fn build(
+        files: &[SourceFile],
+        yaml: &mut Vec<(FileId, Vec<Node>)>,
+        k8s: &[K8sObject],
+    ) -> Observability {
+        let mut obs = Observability::default();
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(yaml).into_iter().partition(|(f, _)| {
+            matches!(
+                files[*f].kind,
+                FileKind::PrometheusConfig
+                    | FileKind::PrometheusRules
+                    | FileKind::Alertmanager
+                    | FileKind::GrafanaProvisioning
+                    | FileKind::OtelCollector
+                    | FileKind::LogShipper
+            )
+        });
+        *yaml = rest;
+        for (file, docs) in &mine {
+            let file = *file;
+            let kind = files[file].kind;
+            if kind == FileKind::LogShipper {
+                obs.log_shippers.push(file);
+                continue;
+            }
+            let Some(doc) = docs.iter().find(|d| d.is_map()) else {
+                obs.invalid.push(ParseFailure {
+                    file,
+                    message: format!("expected a {} mapping, found none", kind.name()),
+                    offset: docs.first().map_or(0, |d| d.span.start),
+                });
+                continue;
+            };
+            match kind {
+                FileKind::PrometheusConfig => obs.prometheus.push(PromConfig::from_document(file, doc)),
+                FileKind::PrometheusRules => match doc.get("groups") {
+                    Some(groups) if groups.as_seq().is_some() => {
+                        rules_of(file, groups, &mut obs.groups, &mut obs.rules)
+                    }
+                    _ => obs.invalid.push(ParseFailure {
+                        file,
+                        message: "not a Prometheus rule file: `groups:` must be a list".into(),
+                        offset: doc.span.start,
+                    }),
+                },
+                FileKind::Alertmanager => obs.alertmanagers.push(Alertmanager::from_document(file, doc)),
+                FileKind::GrafanaProvisioning => obs.provisioning.push(Provisioning::from_document(file, doc)),
+                FileKind::OtelCollector => obs.collectors.push(Collector::from_document(file, doc)),
+                _ => {}
+            }
+        }
+        for obj in k8s.iter().filter(|o| o.kind == "PrometheusRule") {
+            if let Some(groups) = obj.node.path(&["spec", "groups"]) {
+                rules_of(obj.file, groups, &mut obs.groups, &mut obs.rules);
+            }
+        }
+        for (file, source) in files.iter().enumerate() {
+            if source.kind == FileKind::GrafanaDashboard
+                && let Some(d) = Dashboard::from_text(file, &source.text)
+            {
+                obs.dashboards.push(d);
+            }
+        }
+        // Dashboards shipped in ConfigMaps for the Grafana sidecar.
+        for obj in k8s.iter().filter(|o| o.kind == "ConfigMap") {
+            for (_, _, value) in obj.node.get("data").map(Node::string_entries).into_iter().flatten() {
+                if let Some(text) = value.as_str()
+                    && text.trim_start().starts_with('{')
+                    && let Some(d) = Dashboard::from_text(obj.file, text)
+                {
+                    obs.dashboards.push(Dashboard {
+                        title_span: value.span,
+                        ..d
+                    });
+                }
+            }
+        }
+        obs
+    }
+
+    pub fn alerts(&self) -> impl Iterator<Item = &PromRule> {
+        self.rules.iter().filter(|r| r.kind == Some(prometheus::RuleKind::Alert))
+    }
+}

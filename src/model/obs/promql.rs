@@ -1,0 +1,188 @@
+//! PromQL through the `promql-parser` crate: whether an expression parses, and what an alert
+//! measures (availability, error ratio, latency, saturation), read from the metric names,
+//! functions and label matchers in its syntax tree.
+
+use promql_parser::label::MatchOp;
+use promql_parser::parser::{self, Expr};
+
+/// What an alert expression measures; one expression may measure several things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Measures {
+    /// `up`, `absent(...)`, `probe_success`: is it running at all.
+    Availability,
+    /// Failing requests: 5xx status matchers, `*error*`/`*failed*` metrics.
+    ErrorRate,
+    /// Durations: `histogram_quantile`, `*_duration_*`, `*latency*`.
+    Latency,
+    /// CPU, memory, disk or connection-pool use.
+    Saturation,
+}
+
+/// The parts of an expression that say what it measures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub metrics: Vec<String>,
+    pub functions: Vec<String>,
+    /// (label, value) of equality and regex matchers.
+    pub matchers: Vec<(String, String)>,
+}
+
+/// Parses `expr`: the facts on success, the parser's message on failure.
+pub fn analyse(expr: &str) -> Result<Facts, String> {
+    let ast = parser::parse(expr).map_err(|e| e.to_string())?;
+    let mut facts = Facts::default();
+    // An explicit stack: expressions from hostile files may nest deeply.
+    let mut stack: Vec<&Expr> = vec![&ast];
+    let mut steps = 0usize;
+    while let Some(e) = stack.pop() {
+        steps += 1;
+        if steps > 100_000 {
+            break;
+        }
+        match e {
+            Expr::Aggregate(a) => {
+                facts.functions.push(a.op.to_string().to_ascii_lowercase());
+                stack.push(&a.expr);
+                if let Some(p) = &a.param {
+                    stack.push(p);
+                }
+            }
+            Expr::Unary(u) => stack.push(&u.expr),
+            Expr::Binary(b) => {
+                stack.push(&b.lhs);
+                stack.push(&b.rhs);
+            }
+            Expr::Paren(p) => stack.push(&p.expr),
+            Expr::Subquery(s) => stack.push(&s.expr),
+            Expr::VectorSelector(v) => selector(v, &mut facts),
+            Expr::MatrixSelector(m) => selector(&m.vs, &mut facts),
+            Expr::Call(c) => {
+                facts.functions.push(c.func.name.to_string());
+                for arg in &c.args.args {
+                    stack.push(arg);
+                }
+            }
+            Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+        }
+    }
+    Ok(facts)
+}
+
+fn selector(v: &parser::VectorSelector, facts: &mut Facts) {
+    if let Some(name) = &v.name {
+        facts.metrics.push(name.clone());
+    }
+    for m in &v.matchers.matchers {
+        if m.name == "__name__" {
+            facts.metrics.push(m.value.clone());
+            continue;
+        }
+        match &m.op {
+            MatchOp::Equal | MatchOp::Re(_) => facts.matchers.push((m.name.clone(), m.value.clone())),
+            _ => {}
+        }
+    }
+}
+
+fn has_word(name: &str, words: &[&str]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|part| words.contains(&part))
+}
+
+impl Facts {
+    pub fn measures(&self) -> Vec<Measures> {
+        let mut out = Vec::new();
+        let metric = |words: &[&str]| self.metrics.iter().any(|m| has_word(m, words));
+        let function = |names: &[&str]| self.functions.iter().any(|f| names.contains(&f.as_str()));
+        if self.metrics.iter().any(|m| {
+            matches!(m.as_str(), "up" | "probe_success" | "kube_deployment_status_replicas_available" | "kube_pod_container_status_ready")
+        }) || function(&["absent", "absent_over_time"])
+            || metric(&["up", "down", "unavailable", "healthy", "health"])
+        {
+            out.push(Measures::Availability);
+        }
+        let five_xx = self.matchers.iter().any(|(label, value)| {
+            matches!(label.as_str(), "code" | "status" | "status_code" | "response_code" | "http_status" | "grpc_code")
+                && (value.starts_with('5') || value.contains("5..") || value.contains("5xx") || value.contains("Internal") || value.contains("Unavailable"))
+        });
+        if five_xx || metric(&["error", "errors", "failed", "failures", "failure", "5xx", "exceptions"]) {
+            out.push(Measures::ErrorRate);
+        }
+        if function(&["histogram_quantile"])
+            || metric(&["latency", "duration", "response", "seconds"]) && !metric(&["cpu"])
+        {
+            out.push(Measures::Latency);
+        }
+        if metric(&["cpu", "memory", "mem", "disk", "filesystem", "oom", "throttled", "saturation", "connections", "heap"])
+            || self.metrics.iter().any(|m| m.starts_with("node_memory") || m.starts_with("container_memory"))
+        {
+            out.push(Measures::Saturation);
+        }
+        out
+    }
+}
+
+/// Infrastructure metrics (exporters, cAdvisor, kube-state-metrics, runtimes), as opposed to
+/// metrics the application itself defines.
+pub fn is_infrastructure_metric(name: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "node_", "container_", "kube_", "kubelet_", "apiserver_", "process_", "go_", "python_gc",
+        "python_info", "jvm_", "up", "scrape_", "prometheus_", "alertmanager_", "grafana_",
+        "machine_", "cadvisor_", "coredns_", "etcd_", "nginx_", "haproxy_", "pg_", "redis_",
+        "mysql_", "mongodb_", "probe_", "blackbox_", "windows_", "rest_client_", "workqueue_",
+        "storage_operation", "volume_manager", "net_conntrack", "promhttp_", "loki_", "tempo_",
+        "otelcol_", "traefik_", "envoy_", "istio_", "controller_runtime_",
+    ];
+    // Entries ending in `_` are prefixes; the others are whole names.
+    PREFIXES.iter().any(|p| {
+        if p.ends_with('_') {
+            name.starts_with(p)
+        } else {
+            name == *p || name.starts_with(&format!("{p}_"))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measures(e: &str) -> Vec<Measures> {
+        analyse(e).unwrap().measures()
+    }
+
+    #[test]
+    fn classifies_the_four_seed_classes() {
+        assert_eq!(measures("up{job=\"api\"} == 0"), [Measures::Availability]);
+        assert_eq!(measures("absent(up{job=\"api\"})"), [Measures::Availability]);
+        assert!(measures(
+            "sum(rate(http_requests_total{status=~\"5..\"}[5m])) / sum(rate(http_requests_total[5m])) > 0.05"
+        )
+        .contains(&Measures::ErrorRate));
+        assert!(measures(
+            "histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket[5m])) by (le)) > 0.5"
+        )
+        .contains(&Measures::Latency));
+        assert!(measures(
+            "sum(rate(container_cpu_usage_seconds_total[5m])) by (pod) / sum(kube_pod_container_resource_limits{resource=\"cpu\"}) by (pod) > 0.8"
+        )
+        .contains(&Measures::Saturation));
+        assert!(!measures("rate(container_cpu_usage_seconds_total[5m]) > 0.8").contains(&Measures::Latency));
+    }
+
+    #[test]
+    fn invalid_expressions_are_errors() {
+        assert!(analyse("sum(rate(x[5m])").is_err());
+        assert!(analyse("up ==").is_err());
+    }
+
+    #[test]
+    fn infrastructure_metrics() {
+        assert!(is_infrastructure_metric("node_cpu_seconds_total"));
+        assert!(is_infrastructure_metric("up"));
+        assert!(!is_infrastructure_metric("orders_created_total"));
+        assert!(!is_infrastructure_metric("upload_bytes_total"));
+    }
+}
