@@ -297,6 +297,21 @@ pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
         {
             return FileKind::PrometheusConfig;
         }
+        // Grafana provisioning (alerting, datasources, dashboards) carries `apiVersion` too.
+        if doc.get("apiVersion").is_some()
+            && [
+                "groups",
+                "datasources",
+                "providers",
+                "contactPoints",
+                "policies",
+                "templates",
+            ]
+            .iter()
+            .any(|k| doc.get(k).is_some())
+        {
+            return FileKind::GrafanaProvisioning;
+        }
         if let Some(groups) = doc.get("groups").and_then(|g| g.as_seq())
             && groups.iter().any(|g| g.get("rules").is_some())
         {

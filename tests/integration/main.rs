@@ -5,5 +5,6 @@ mod catalog;
 mod cli;
 mod common;
 mod oracles;
+mod oracles_prometheus;
 mod robustness;
 mod rule_fixtures;

@@ -32,7 +32,11 @@ impl Alertmanager {
             .unwrap_or(&[])
             .iter()
             .map(|r| Receiver {
-                name: r.get("name").and_then(Node::as_str).unwrap_or("").to_string(),
+                name: r
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string(),
                 span: r.entry("name").map_or(r.span, |e| e.value.span),
                 integrations: r
                     .string_entries()
@@ -50,7 +54,14 @@ impl Alertmanager {
             {
                 routed.push((name.to_string(), r.span));
             }
-            stack.extend(route.get("routes").map(Node::items).unwrap_or(&[]).iter().rev());
+            stack.extend(
+                route
+                    .get("routes")
+                    .map(Node::items)
+                    .unwrap_or(&[])
+                    .iter()
+                    .rev(),
+            );
             if routed.len() > 10_000 {
                 break;
             }

@@ -23,12 +23,19 @@ impl Dashboard {
     pub fn from_text(file: FileId, text: &str) -> Option<Dashboard> {
         let value: Value = serde_json::from_str(text).ok()?;
         // Dashboards exported for sharing wrap the model in `dashboard`.
-        let model = value.get("dashboard").filter(|d| d.is_object()).unwrap_or(&value);
+        let model = value
+            .get("dashboard")
+            .filter(|d| d.is_object())
+            .unwrap_or(&value);
         let has_panels = model.get("panels").is_some() || model.get("rows").is_some();
         if !has_panels {
             return None;
         }
-        let title = model.get("title").and_then(Value::as_str).unwrap_or("").to_string();
+        let title = model
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let title_span = text
             .find("\"title\"")
             .map(|at| Span::new(at, at + 7))
@@ -62,7 +69,11 @@ impl Dashboard {
         let mut metrics: Vec<String> = exprs
             .iter()
             // Grafana variables (`$__rate_interval`, `$job`) are not PromQL.
-            .map(|e| e.replace("$__rate_interval", "5m").replace("$__interval", "1m").replace("$__range", "1h"))
+            .map(|e| {
+                e.replace("$__rate_interval", "5m")
+                    .replace("$__interval", "1m")
+                    .replace("$__range", "1h")
+            })
             .filter_map(|e| promql::analyse(&e).ok())
             .flat_map(|f| f.metrics)
             .collect();
@@ -103,7 +114,11 @@ impl Provisioning {
                 .map(Node::items)
                 .unwrap_or(&[])
                 .iter()
-                .filter_map(|p| p.path(&["options", "path"]).and_then(Node::as_str).map(str::to_string))
+                .filter_map(|p| {
+                    p.path(&["options", "path"])
+                        .and_then(Node::as_str)
+                        .map(str::to_string)
+                })
                 .collect(),
         }
     }

@@ -111,7 +111,15 @@ pub fn is_tracing_env(name: &str) -> bool {
 
 /// Log drivers that send container logs to a central place.
 pub const CENTRAL_LOG_DRIVERS: &[&str] = &[
-    "fluentd", "gelf", "syslog", "journald", "awslogs", "gcplogs", "splunk", "loki", "logentries",
+    "fluentd",
+    "gelf",
+    "syslog",
+    "journald",
+    "awslogs",
+    "gcplogs",
+    "splunk",
+    "loki",
+    "logentries",
     "etwlogs",
 ];
 
@@ -124,17 +132,18 @@ impl Observability {
         k8s: &[K8sObject],
     ) -> Observability {
         let mut obs = Observability::default();
-        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(yaml).into_iter().partition(|(f, _)| {
-            matches!(
-                files[*f].kind,
-                FileKind::PrometheusConfig
-                    | FileKind::PrometheusRules
-                    | FileKind::Alertmanager
-                    | FileKind::GrafanaProvisioning
-                    | FileKind::OtelCollector
-                    | FileKind::LogShipper
-            )
-        });
+        let (mine, rest): (Vec<_>, Vec<_>) =
+            std::mem::take(yaml).into_iter().partition(|(f, _)| {
+                matches!(
+                    files[*f].kind,
+                    FileKind::PrometheusConfig
+                        | FileKind::PrometheusRules
+                        | FileKind::Alertmanager
+                        | FileKind::GrafanaProvisioning
+                        | FileKind::OtelCollector
+                        | FileKind::LogShipper
+                )
+            });
         *yaml = rest;
         for (file, docs) in &mine {
             let file = *file;
@@ -152,7 +161,9 @@ impl Observability {
                 continue;
             };
             match kind {
-                FileKind::PrometheusConfig => obs.prometheus.push(PromConfig::from_document(file, doc)),
+                FileKind::PrometheusConfig => {
+                    obs.prometheus.push(PromConfig::from_document(file, doc))
+                }
                 FileKind::PrometheusRules => match doc.get("groups") {
                     Some(groups) if groups.as_seq().is_some() => {
                         rules_of(file, groups, &mut obs.groups, &mut obs.rules)
@@ -163,8 +174,12 @@ impl Observability {
                         offset: doc.span.start,
                     }),
                 },
-                FileKind::Alertmanager => obs.alertmanagers.push(Alertmanager::from_document(file, doc)),
-                FileKind::GrafanaProvisioning => obs.provisioning.push(Provisioning::from_document(file, doc)),
+                FileKind::Alertmanager => obs
+                    .alertmanagers
+                    .push(Alertmanager::from_document(file, doc)),
+                FileKind::GrafanaProvisioning => obs
+                    .provisioning
+                    .push(Provisioning::from_document(file, doc)),
                 FileKind::OtelCollector => obs.collectors.push(Collector::from_document(file, doc)),
                 _ => {}
             }
@@ -183,7 +198,13 @@ impl Observability {
         }
         // Dashboards shipped in ConfigMaps for the Grafana sidecar.
         for obj in k8s.iter().filter(|o| o.kind == "ConfigMap") {
-            for (_, _, value) in obj.node.get("data").map(Node::string_entries).into_iter().flatten() {
+            for (_, _, value) in obj
+                .node
+                .get("data")
+                .map(Node::string_entries)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(text) = value.as_str()
                     && text.trim_start().starts_with('{')
                     && let Some(d) = Dashboard::from_text(obj.file, text)
@@ -199,6 +220,8 @@ impl Observability {
     }
 
     pub fn alerts(&self) -> impl Iterator<Item = &PromRule> {
-        self.rules.iter().filter(|r| r.kind == Some(prometheus::RuleKind::Alert))
+        self.rules
+            .iter()
+            .filter(|r| r.kind == Some(prometheus::RuleKind::Alert))
     }
 }

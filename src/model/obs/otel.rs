@@ -28,17 +28,31 @@ impl Pipeline {
     }
 
     pub fn components(&self, section: &str) -> impl Iterator<Item = &str> {
-        self.uses.iter().filter(move |(s, _, _)| s == section).map(|(_, c, _)| c.as_str())
+        self.uses
+            .iter()
+            .filter(move |(s, _, _)| s == section)
+            .map(|(_, c, _)| c.as_str())
     }
 }
 
-const SECTIONS: &[&str] = &["receivers", "processors", "exporters", "connectors", "extensions"];
+const SECTIONS: &[&str] = &[
+    "receivers",
+    "processors",
+    "exporters",
+    "connectors",
+    "extensions",
+];
 
 impl Collector {
     pub fn from_document(file: FileId, doc: &Node) -> Collector {
         let mut declared = Vec::new();
         for section in SECTIONS {
-            for (name, key, _) in doc.get(section).map(Node::string_entries).into_iter().flatten() {
+            for (name, key, _) in doc
+                .get(section)
+                .map(Node::string_entries)
+                .into_iter()
+                .flatten()
+            {
                 declared.push((section.to_string(), name.to_string(), key.span));
             }
         }
@@ -72,8 +86,8 @@ impl Collector {
 
     /// Whether `id` is declared in `section` (connectors may stand in for receivers/exporters).
     pub fn declares(&self, section: &str, id: &str) -> bool {
-        self.declared
-            .iter()
-            .any(|(s, c, _)| c == id && (s == section || s == "connectors" && section != "processors"))
+        self.declared.iter().any(|(s, c, _)| {
+            c == id && (s == section || s == "connectors" && section != "processors")
+        })
     }
 }

@@ -63,7 +63,10 @@ pub struct PromRule {
 
 impl PromRule {
     pub fn label(&self, key: &str) -> Option<&str> {
-        self.labels.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.labels
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -93,7 +96,11 @@ impl PromConfig {
             .map(ScrapeJob::from_node)
             .collect();
         let mut alertmanagers = Vec::new();
-        for am in doc.path(&["alerting", "alertmanagers"]).map(Node::items).unwrap_or(&[]) {
+        for am in doc
+            .path(&["alerting", "alertmanagers"])
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
             for sc in am.get("static_configs").map(Node::items).unwrap_or(&[]) {
                 alertmanagers.extend(string_list(sc.get("targets")).into_iter().map(|(t, _)| t));
             }
@@ -105,7 +112,11 @@ impl PromConfig {
             alertmanagers,
             alerting: doc
                 .entry("alerting")
-                .filter(|e| e.value.get("alertmanagers").is_some_and(|a| !a.items().is_empty()))
+                .filter(|e| {
+                    e.value
+                        .get("alertmanagers")
+                        .is_some_and(|a| !a.items().is_empty())
+                })
                 .map(|e| e.key.span),
             anchor: doc.entries().first().map_or(doc.span, |e| e.key.span),
         }
@@ -137,12 +148,18 @@ impl ScrapeJob {
             .iter()
             .any(|r| {
                 r.get("action").and_then(Node::as_str) == Some("keep")
-                    && scalar_or_items(r.get("source_labels")).iter().any(|l| l.contains("prometheus_io_scrape"))
+                    && scalar_or_items(r.get("source_labels"))
+                        .iter()
+                        .any(|l| l.contains("prometheus_io_scrape"))
             });
         let probes = node.get("metrics_path").and_then(Node::as_str) == Some("/probe")
             || node.path(&["params", "module"]).is_some();
         ScrapeJob {
-            name: node.get("job_name").and_then(Node::as_str).unwrap_or("").to_string(),
+            name: node
+                .get("job_name")
+                .and_then(Node::as_str)
+                .unwrap_or("")
+                .to_string(),
             span: node.entry("job_name").map_or(node.span, |e| e.value.span),
             targets,
             discovery,
@@ -157,16 +174,29 @@ fn scalar_or_items(node: Option<&Node>) -> Vec<String> {
     match node {
         Some(n) => match n.as_str() {
             Some(s) => vec![s.to_string()],
-            None => n.items().iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+            None => n
+                .items()
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
         },
         None => Vec::new(),
     }
 }
 
 /// Groups and rules of a rule file (`groups:` at the top) or a `PrometheusRule` (`spec.groups`).
-pub fn rules_of(file: FileId, groups: &Node, out_groups: &mut Vec<RuleGroup>, out: &mut Vec<PromRule>) {
+pub fn rules_of(
+    file: FileId,
+    groups: &Node,
+    out_groups: &mut Vec<RuleGroup>,
+    out: &mut Vec<PromRule>,
+) {
     for group in groups.items() {
-        let name = group.get("name").and_then(Node::as_str).unwrap_or("").to_string();
+        let name = group
+            .get("name")
+            .and_then(Node::as_str)
+            .unwrap_or("")
+            .to_string();
         out_groups.push(RuleGroup {
             file,
             name: name.clone(),
@@ -212,7 +242,10 @@ pub fn rules_of(file: FileId, groups: &Node, out_groups: &mut Vec<RuleGroup>, ou
                 file,
                 group: name.clone(),
                 kind,
-                name: name_entry.and_then(|e| e.value.as_str()).unwrap_or("").to_string(),
+                name: name_entry
+                    .and_then(|e| e.value.as_str())
+                    .unwrap_or("")
+                    .to_string(),
                 span: rule.span,
                 name_span: name_entry.map_or(rule.span, |e| e.value.span),
                 expr,

@@ -78,7 +78,9 @@ fn selector(v: &parser::VectorSelector, facts: &mut Facts) {
             continue;
         }
         match &m.op {
-            MatchOp::Equal | MatchOp::Re(_) => facts.matchers.push((m.name.clone(), m.value.clone())),
+            MatchOp::Equal | MatchOp::Re(_) => {
+                facts.matchers.push((m.name.clone(), m.value.clone()))
+            }
             _ => {}
         }
     }
@@ -97,17 +99,38 @@ impl Facts {
         let metric = |words: &[&str]| self.metrics.iter().any(|m| has_word(m, words));
         let function = |names: &[&str]| self.functions.iter().any(|f| names.contains(&f.as_str()));
         if self.metrics.iter().any(|m| {
-            matches!(m.as_str(), "up" | "probe_success" | "kube_deployment_status_replicas_available" | "kube_pod_container_status_ready")
+            matches!(
+                m.as_str(),
+                "up" | "probe_success"
+                    | "kube_deployment_status_replicas_available"
+                    | "kube_pod_container_status_ready"
+            )
         }) || function(&["absent", "absent_over_time"])
             || metric(&["up", "down", "unavailable", "healthy", "health"])
         {
             out.push(Measures::Availability);
         }
         let five_xx = self.matchers.iter().any(|(label, value)| {
-            matches!(label.as_str(), "code" | "status" | "status_code" | "response_code" | "http_status" | "grpc_code")
-                && (value.starts_with('5') || value.contains("5..") || value.contains("5xx") || value.contains("Internal") || value.contains("Unavailable"))
+            matches!(
+                label.as_str(),
+                "code" | "status" | "status_code" | "response_code" | "http_status" | "grpc_code"
+            ) && (value.starts_with('5')
+                || value.contains("5..")
+                || value.contains("5xx")
+                || value.contains("Internal")
+                || value.contains("Unavailable"))
         });
-        if five_xx || metric(&["error", "errors", "failed", "failures", "failure", "5xx", "exceptions"]) {
+        if five_xx
+            || metric(&[
+                "error",
+                "errors",
+                "failed",
+                "failures",
+                "failure",
+                "5xx",
+                "exceptions",
+            ])
+        {
             out.push(Measures::ErrorRate);
         }
         if function(&["histogram_quantile"])
@@ -115,8 +138,21 @@ impl Facts {
         {
             out.push(Measures::Latency);
         }
-        if metric(&["cpu", "memory", "mem", "disk", "filesystem", "oom", "throttled", "saturation", "connections", "heap"])
-            || self.metrics.iter().any(|m| m.starts_with("node_memory") || m.starts_with("container_memory"))
+        if metric(&[
+            "cpu",
+            "memory",
+            "mem",
+            "disk",
+            "filesystem",
+            "oom",
+            "throttled",
+            "saturation",
+            "connections",
+            "heap",
+        ]) || self
+            .metrics
+            .iter()
+            .any(|m| m.starts_with("node_memory") || m.starts_with("container_memory"))
         {
             out.push(Measures::Saturation);
         }
@@ -128,12 +164,74 @@ impl Facts {
 /// metrics the application itself defines.
 pub fn is_infrastructure_metric(name: &str) -> bool {
     const PREFIXES: &[&str] = &[
-        "node_", "container_", "kube_", "kubelet_", "apiserver_", "process_", "go_", "python_gc",
-        "python_info", "jvm_", "up", "scrape_", "prometheus_", "alertmanager_", "grafana_",
-        "machine_", "cadvisor_", "coredns_", "etcd_", "nginx_", "haproxy_", "pg_", "redis_",
-        "mysql_", "mongodb_", "probe_", "blackbox_", "windows_", "rest_client_", "workqueue_",
-        "storage_operation", "volume_manager", "net_conntrack", "promhttp_", "loki_", "tempo_",
-        "otelcol_", "traefik_", "envoy_", "istio_", "controller_runtime_",
+        "node_",
+        "container_",
+        "kube_",
+        "kubelet_",
+        "apiserver_",
+        "process_",
+        "go_",
+        "python_gc",
+        "python_info",
+        "jvm_",
+        "up",
+        "scrape_",
+        "prometheus_",
+        "alertmanager_",
+        "grafana_",
+        "machine_",
+        "cadvisor_",
+        "coredns_",
+        "etcd_",
+        "nginx_",
+        "haproxy_",
+        "pg_",
+        "redis_",
+        "mysql_",
+        "mongodb_",
+        "probe_",
+        "blackbox_",
+        "windows_",
+        "rest_client_",
+        "workqueue_",
+        "storage_operation",
+        "volume_manager",
+        "net_conntrack",
+        "promhttp_",
+        "loki_",
+        "tempo_",
+        "otelcol_",
+        "traefik_",
+        "envoy_",
+        "istio_",
+        "controller_runtime_",
+        // Generic request, runtime and client metrics every web framework exports: service
+        // health, not the business.
+        "http_",
+        "grpc_",
+        "request_",
+        "requests_",
+        "response_",
+        "starlette_",
+        "fastapi_",
+        "flask_",
+        "django_",
+        "aiohttp_",
+        "express_",
+        "nodejs_",
+        "dotnet_",
+        "aspnetcore_",
+        "hikaricp_",
+        "jdbc_",
+        "db_client_",
+        "sql_",
+        "gunicorn_",
+        "uvicorn_",
+        "tomcat_",
+        "spring_",
+        "rpc_",
+        "traces_",
+        "target_info",
     ];
     // Entries ending in `_` are prefixes; the others are whole names.
     PREFIXES.iter().any(|p| {
@@ -156,7 +254,10 @@ mod tests {
     #[test]
     fn classifies_the_four_seed_classes() {
         assert_eq!(measures("up{job=\"api\"} == 0"), [Measures::Availability]);
-        assert_eq!(measures("absent(up{job=\"api\"})"), [Measures::Availability]);
+        assert_eq!(
+            measures("absent(up{job=\"api\"})"),
+            [Measures::Availability]
+        );
         assert!(measures(
             "sum(rate(http_requests_total{status=~\"5..\"}[5m])) / sum(rate(http_requests_total[5m])) > 0.05"
         )
@@ -169,7 +270,10 @@ mod tests {
             "sum(rate(container_cpu_usage_seconds_total[5m])) by (pod) / sum(kube_pod_container_resource_limits{resource=\"cpu\"}) by (pod) > 0.8"
         )
         .contains(&Measures::Saturation));
-        assert!(!measures("rate(container_cpu_usage_seconds_total[5m]) > 0.8").contains(&Measures::Latency));
+        assert!(
+            !measures("rate(container_cpu_usage_seconds_total[5m]) > 0.8")
+                .contains(&Measures::Latency)
+        );
     }
 
     #[test]
@@ -184,5 +288,11 @@ mod tests {
         assert!(is_infrastructure_metric("up"));
         assert!(!is_infrastructure_metric("orders_created_total"));
         assert!(!is_infrastructure_metric("upload_bytes_total"));
+        assert!(is_infrastructure_metric(
+            "http_request_duration_seconds_bucket"
+        ));
+        assert!(!is_infrastructure_metric(
+            "acgs_constitutional_compliance_score"
+        ));
     }
 }
