@@ -2,10 +2,13 @@
 
 pub mod ci;
 pub mod compose;
+pub mod helm;
 pub mod image;
 pub mod k8s;
+pub mod kustomize;
 pub mod lb;
 pub mod obs;
 pub mod project;
+pub mod terraform;
 
 pub use project::{DockerfileUnit, Project};

@@ -8,9 +8,12 @@ use rayon::prelude::*;
 
 use super::ci::Ci;
 use super::compose::ComposeFile;
+use super::helm::Helm;
 use super::k8s::{K8sObject, Selector};
+use super::kustomize::Kustomize;
 use super::lb::{HaproxyUnit, NginxUnit};
 use super::obs::Observability;
+use super::terraform::Terraform;
 use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
 use crate::kind::{self, FileKind};
 use crate::parse::dockerfile::{self, Dockerfile};
@@ -35,6 +38,9 @@ pub struct Project {
     pub k8s: Vec<K8sObject>,
     pub ci: Ci,
     pub obs: Observability,
+    pub terraform: Terraform,
+    pub helm: Helm,
+    pub kustomize: Kustomize,
     pub haproxy: Vec<HaproxyUnit>,
     /// nginx files, each with the repository files it includes.
     pub nginx: Vec<NginxUnit>,
@@ -171,6 +177,12 @@ impl Project {
         project.ci.collect_k8s(&project.k8s);
         project.obs = Observability::build(&project.files, &mut project.other_yaml, &project.k8s);
         project.failures.append(&mut project.obs.invalid);
+        project.terraform = Terraform::build(&project.files);
+        project.failures.append(&mut project.terraform.failures);
+        project.helm = Helm::build(&project.files, &project.other_yaml);
+        project.failures.append(&mut project.helm.failures);
+        project.kustomize = Kustomize::build(&project.files, &project.other_yaml);
+        project.failures.append(&mut project.kustomize.failures);
         notices.sort();
         project.notices = notices;
         Ok(project)

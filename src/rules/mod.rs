@@ -8,6 +8,7 @@ pub mod dockerfile;
 pub mod general;
 pub mod gha;
 pub mod haproxy;
+pub mod iac;
 pub mod k8s;
 pub mod nginx;
 pub mod obs;
@@ -168,6 +169,7 @@ pub fn registry() -> &'static [Entry] {
             general::RULES,
             gha::RULES,
             haproxy::RULES,
+            iac::RULES,
             k8s::RULES,
             nginx::RULES,
             obs::RULES,
