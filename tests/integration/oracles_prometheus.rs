@@ -32,12 +32,13 @@ fn corpus() -> std::path::PathBuf {
     crate::common::repo_root().join("../shared/corpus")
 }
 
+/// `(group, 1-based rule index)` pairs.
+type RulePositions = BTreeSet<(String, usize)>;
+
 /// `group "G", rule N` positions (1-based rule index) promtool could not parse, and those it
 /// rejected only for being newer than it: Debian's promtool is 2.42, while promql-parser
 /// follows current Prometheus (`sort_by_label`, the `fill()` binary-operator modifier).
-fn promtool_bad_expressions(
-    output: &str,
-) -> (BTreeSet<(String, usize)>, BTreeSet<(String, usize)>) {
+fn promtool_bad_expressions(output: &str) -> (RulePositions, RulePositions) {
     let mut out = BTreeSet::new();
     let mut newer = BTreeSet::new();
     for line in output
