@@ -32,6 +32,8 @@ pub enum FileKind {
     GrafanaProvisioning,
     OtelCollector,
     LogShipper,
+    /// A committed `.env` file (not an `.env.example` template): read as text.
+    DotEnv,
     /// YAML whose purpose only its content can tell; settled after parsing.
     Yaml,
     /// A `.conf`/`.cfg` whose name does not tell; settled by content when read, and dropped
@@ -71,6 +73,7 @@ impl FileKind {
             FileKind::GrafanaProvisioning => "grafana-provisioning",
             FileKind::OtelCollector => "otel-collector",
             FileKind::LogShipper => "log-shipper",
+            FileKind::DotEnv => "dotenv",
             FileKind::Yaml => "yaml",
             FileKind::Conf => "conf",
             FileKind::OtherYaml => "other-yaml",
@@ -133,6 +136,16 @@ impl FileKind {
             || lower.starts_with("containerfile.")
         {
             return Some(FileKind::Dockerfile);
+        }
+        if lower == ".env"
+            || lower.starts_with(".env.")
+                && ![
+                    "example", "sample", "template", "dist", "tmpl", "defaults", "schema",
+                ]
+                .iter()
+                .any(|s| lower.ends_with(s))
+        {
+            return Some(FileKind::DotEnv);
         }
         if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
             return Some(FileKind::Dockerignore);

@@ -8,3 +8,4 @@ mod oracles;
 mod oracles_prometheus;
 mod robustness;
 mod rule_fixtures;
+mod well_built;

@@ -1,0 +1,154 @@
+//! The project deploys containers (Kubernetes manifests, compose files) but defines none of the
+//! infrastructure they run on as code: clusters, networks, databases and DNS are then made by
+//! hand and cannot be rebuilt or reviewed.
+//!
+//! Infrastructure code recognised: Terraform/OpenTofu files, Pulumi projects (`Pulumi.yaml`),
+//! CloudFormation/SAM templates (YAML with `AWSTemplateFormatVersion` or `AWS::` resource
+//! types), Kubernetes-native infrastructure objects (Crossplane, Cluster API, AWS Controllers
+//! for Kubernetes, Config Connector, Azure Service Operator, eksctl), and CI steps that run
+//! `terraform`/`tofu`/`terragrunt`/`pulumi`/`cdk`/`eksctl` (the code lives in another
+//! repository). Discovery does not read `cdk.json`, `terragrunt.hcl` or JSON templates, so
+//! those count only through CI steps that use them.
+
+use crate::kind::FileKind;
+use crate::model::Project;
+use crate::parse::FileId;
+use crate::parse::span::Span;
+use crate::rules::{Cx, PROJECT_SUBJECT, Rule};
+
+pub struct IacMissingInfrastructureCode;
+
+/// API groups (suffixes) of Kubernetes objects that provision infrastructure.
+const INFRA_GROUPS: &[&str] = &[
+    "crossplane.io",
+    "upbound.io",
+    "cluster.x-k8s.io",
+    "services.k8s.aws",
+    "cnrm.cloud.google.com",
+    "azure.com",
+    "eksctl.io",
+];
+
+/// Commands in CI that apply infrastructure code.
+const CI_COMMANDS: &[&str] = &[
+    "terraform apply",
+    "terraform plan",
+    "terraform init",
+    "tofu apply",
+    "tofu plan",
+    "terragrunt ",
+    "pulumi up",
+    "pulumi preview",
+    "cdk deploy",
+    "cdk synth",
+    "eksctl create",
+    "aws cloudformation deploy",
+    "sam deploy",
+    "hashicorp/setup-terraform",
+    "opentofu/setup-opentofu",
+    "pulumi/actions",
+];
+
+fn infrastructure_code(project: &Project) -> Option<String> {
+    for (kind, label) in [
+        (FileKind::Terraform, "Terraform"),
+        (FileKind::TerraformVars, "Terraform variables"),
+        (FileKind::TerraformLock, "Terraform lock file"),
+    ] {
+        if let Some((_, file)) = project.files_of(kind).next() {
+            return Some(format!("{label} `{}`", file.path));
+        }
+    }
+    for obj in &project.k8s {
+        let group = obj.api_version.split('/').next().unwrap_or("");
+        if INFRA_GROUPS
+            .iter()
+            .any(|g| group == *g || group.ends_with(&format!(".{g}")))
+        {
+            return Some(obj.display());
+        }
+    }
+    for file in &project.files {
+        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+        if matches!(name, "Pulumi.yaml" | "Pulumi.yml") {
+            return Some(format!("Pulumi project `{}`", file.path));
+        }
+        if file.kind == FileKind::OtherYaml && is_cloudformation(&file.text) {
+            return Some(format!("CloudFormation template `{}`", file.path));
+        }
+    }
+    for (_, file) in project.ci_files() {
+        if let Some(cmd) = CI_COMMANDS.iter().find(|c| file.text.contains(*c)) {
+            return Some(format!("`{}` in `{}`", cmd.trim(), file.path));
+        }
+    }
+    None
+}
+
+fn is_cloudformation(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("AWSTemplateFormatVersion:")
+            || l.strip_prefix("Type:")
+                .is_some_and(|t| t.trim().trim_matches(['"', '\'']).starts_with("AWS::"))
+    })
+}
+
+/// The first Kubernetes object or compose service in file order.
+fn first_deployment(project: &Project) -> Option<(FileId, Span, String)> {
+    let k8s = project
+        .k8s
+        .iter()
+        .map(|o| (o.file, o.span(), "Kubernetes manifests"));
+    let compose = project.compose.iter().map(|c| {
+        let span = c
+            .services
+            .first()
+            .map_or(Span::empty(c.root.start), |s| s.name_span);
+        (c.file, span, "compose files")
+    });
+    k8s.chain(compose)
+        .min_by_key(|(f, s, _)| (*f, s.start))
+        .map(|(f, s, w)| (f, s, w.to_string()))
+}
+
+impl Rule for IacMissingInfrastructureCode {
+    fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
+        let Some((file, span, _)) = first_deployment(project) else {
+            return;
+        };
+        if infrastructure_code(project).is_some() {
+            cx.evaluate(PROJECT_SUBJECT);
+            return;
+        }
+        let what = match (project.k8s.is_empty(), project.compose.is_empty()) {
+            (false, false) => "Kubernetes manifests and compose files",
+            (false, true) => "Kubernetes manifests",
+            _ => "compose files",
+        };
+        cx.report(
+            PROJECT_SUBJECT,
+            file,
+            span,
+            format!(
+                "the repository deploys with {what}, but defines none of the infrastructure they run on as code (no Terraform/OpenTofu, Pulumi, CloudFormation or Crossplane)"
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cloudformation_templates() {
+        assert!(is_cloudformation(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"
+        ));
+        assert!(is_cloudformation(
+            "Resources:\n  Bucket:\n    Type: \"AWS::S3::Bucket\"\n"
+        ));
+        assert!(!is_cloudformation("kind: Deployment\nType: ClusterIP\n"));
+    }
+}

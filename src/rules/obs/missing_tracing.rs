@@ -1,0 +1,55 @@
+//! Application services run and none of them is traced: no OpenTelemetry collector traces
+//! pipeline, tracing backend, tracing variables or auto-instrumentation. A slow or failing
+//! request cannot be followed across services.
+
+use super::signals::{app_services, collectors_with, is_tracing_var, k8s_tracing, services};
+use crate::model::Project;
+use crate::rules::{Cx, PROJECT_SUBJECT, Rule};
+
+pub struct ObsMissingTracing;
+
+/// nginx directives of the OpenTelemetry and OpenTracing modules.
+fn nginx_traces(project: &Project) -> bool {
+    project.nginx.iter().any(|u| {
+        u.config.walk().iter().any(|(_, d)| {
+            let n = d.name();
+            n.starts_with("otel_") || n.starts_with("opentracing")
+        })
+    })
+}
+
+/// Anything in the repository that produces or collects traces.
+pub(crate) fn tracing_exists(project: &Project) -> bool {
+    !collectors_with(project, "traces").is_empty()
+        || k8s_tracing(project, None)
+        || services(project).iter().any(|s| {
+            s.roles.tracing
+                || s.env(project)
+                    .vars
+                    .iter()
+                    .any(|(n, v)| is_tracing_var(n, v.as_deref()))
+        })
+        || nginx_traces(project)
+}
+
+impl Rule for ObsMissingTracing {
+    fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
+        let apps = app_services(project);
+        let Some(first) = apps.first() else {
+            return;
+        };
+        if tracing_exists(project) {
+            cx.evaluate(PROJECT_SUBJECT);
+            return;
+        }
+        cx.report(
+            PROJECT_SUBJECT,
+            first.file(),
+            first.span(),
+            format!(
+                "no distributed tracing: {} and the other services export no traces (no OpenTelemetry collector traces pipeline, tracing backend, `OTEL_EXPORTER_OTLP_ENDPOINT`-style variable or auto-instrumentation)",
+                first.display()
+            ),
+        );
+    }
+}
