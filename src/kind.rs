@@ -305,6 +305,12 @@ pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
         {
             return FileKind::GithubWorkflow;
         }
+        // Promtail also has `scrape_configs`, next to `clients` (Loki) or `positions`.
+        if doc.get("scrape_configs").is_some()
+            && (doc.get("clients").is_some() || doc.get("positions").is_some())
+        {
+            return FileKind::LogShipper;
+        }
         if doc.get("scrape_configs").is_some()
             || (doc.get("global").is_some() && doc.get("rule_files").is_some())
         {
@@ -391,6 +397,30 @@ mod tests {
         assert_eq!(k("deploy/default.conf"), Some(FileKind::Conf));
         assert_eq!(k("README.md"), None);
         assert_eq!(k("src/main.py"), None);
+    }
+
+    #[test]
+    fn content_decides_yaml_kinds() {
+        let k =
+            |text: &str| sniff_yaml_content(&crate::parse::yaml::parse(text).unwrap().documents);
+        assert_eq!(
+            k(
+                "server:\n  http_listen_port: 9080\npositions:\n  filename: /tmp/p.yaml\nclients:\n  - url: http://loki:3100/loki/api/v1/push\nscrape_configs:\n  - job_name: system\n"
+            ),
+            FileKind::LogShipper
+        );
+        assert_eq!(
+            k("scrape_configs:\n  - job_name: api\n"),
+            FileKind::PrometheusConfig
+        );
+        assert_eq!(
+            k("apiVersion: 1\ngroups:\n  - orgId: 1\n    name: g\n    rules: []\n"),
+            FileKind::GrafanaProvisioning
+        );
+        assert_eq!(
+            k("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: []\n"),
+            FileKind::GithubWorkflow
+        );
     }
 
     #[test]

@@ -77,8 +77,12 @@ fn provisioned(project: &Project) -> bool {
         // Kustomize generates the labelled ConfigMaps; Helm values feed the chart's sidecar or
         // dashboard providers.
         || project.files.iter().any(|f| {
-            matches!(f.kind, FileKind::Kustomization | FileKind::HelmValues)
-                && (f.text.contains(SIDECAR_LABEL) || f.text.contains("dashboardProviders"))
+            matches!(
+                f.kind,
+                FileKind::Kustomization | FileKind::HelmValues | FileKind::HelmTemplate
+            ) && (f.text.contains(SIDECAR_LABEL)
+                || f.text.contains("dashboardProviders")
+                || f.text.contains("GrafanaDashboard"))
         })
 }
 

@@ -2,7 +2,9 @@
 //! log store, central logging driver or collector logs pipeline. Logs vanish with the
 //! container, and an incident across services cannot be searched in one place.
 
-use super::signals::{Svc, app_services, collectors_with, services, views_of};
+use super::signals::{
+    Svc, app_services, collectors_with, deploy_files_mention, services, views_of,
+};
 use crate::kind::FileKind;
 use crate::model::Project;
 use crate::model::obs::CENTRAL_LOG_DRIVERS;
@@ -56,7 +58,21 @@ impl Rule for ObsMissingCentralizedLogging {
             || central_driver(project)
             || !collectors_with(project, "logs").is_empty()
             || logging_objects(project)
-            || otlp_logs(project);
+            || otlp_logs(project)
+            || deploy_files_mention(
+                project,
+                &[
+                    "fluent-bit",
+                    "fluentbit",
+                    "fluentd",
+                    "promtail",
+                    "grafana/loki",
+                    "loki-stack",
+                    "filebeat",
+                    "logstash",
+                    "awslogs",
+                ],
+            );
         if central {
             cx.evaluate(PROJECT_SUBJECT);
             return;

@@ -2,7 +2,10 @@
 //! pipeline, tracing backend, tracing variables or auto-instrumentation. A slow or failing
 //! request cannot be followed across services.
 
-use super::signals::{app_services, collectors_with, is_tracing_var, k8s_tracing, services};
+use super::signals::{
+    app_services, collectors_with, deploy_files_mention, dockerfile_traces, is_tracing_var,
+    k8s_tracing, services,
+};
 use crate::model::Project;
 use crate::rules::{Cx, PROJECT_SUBJECT, Rule};
 
@@ -30,6 +33,18 @@ pub(crate) fn tracing_exists(project: &Project) -> bool {
                     .any(|(n, v)| is_tracing_var(n, v.as_deref()))
         })
         || nginx_traces(project)
+        || project
+            .dockerfiles
+            .iter()
+            .any(|d| dockerfile_traces(&project.file(d.file).text))
+        || deploy_files_mention(
+            project,
+            &[
+                "OTEL_EXPORTER_OTLP",
+                "instrumentation.opentelemetry.io/inject",
+                "opentelemetry-operator",
+            ],
+        )
 }
 
 impl Rule for ObsMissingTracing {

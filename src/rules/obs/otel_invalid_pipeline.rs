@@ -2,7 +2,7 @@
 //! no receiver or no exporter: the collector validates its configuration at start-up and
 //! refuses to run, so no telemetry flows at all.
 
-use super::signals::layers;
+use super::signals::{declared_anywhere, layers};
 use crate::model::Project;
 use crate::parse::is_templated;
 use crate::rules::{Cx, Rule};
@@ -53,6 +53,9 @@ impl Rule for OtelCollectorInvalidPipeline {
                         format!("{path}#service.pipelines.{}.{section}.{id}", pipeline.name);
                     if layers.declares(section, id) {
                         cx.evaluate(subject);
+                        continue;
+                    }
+                    if declared_anywhere(project, section, id) {
                         continue;
                     }
                     cx.report(

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::signals::{
-    Svc, app_services, compose_tracing, injected_namespaces, is_inject_annotation, is_tracing_var,
-    k8s_tracing,
+    Svc, app_services, built_with_tracing, compose_tracing, injected_namespaces,
+    is_inject_annotation, is_tracing_var, k8s_tracing,
 };
 use crate::discover::split_dir;
 use crate::model::Project;
@@ -55,7 +55,8 @@ impl Rule for CrossServiceNotTraced {
                     .annotations()
                     .iter()
                     .any(|(k, v)| is_inject_annotation(k, v))
-                || matches!(&service.svc, Svc::K8s(o) if namespaces.contains(o.namespace.as_str()));
+                || matches!(&service.svc, Svc::K8s(o) if namespaces.contains(o.namespace.as_str()))
+                || built_with_tracing(project, service);
             if traced {
                 cx.evaluate(subject);
                 continue;

@@ -42,6 +42,8 @@ pub(crate) struct Roles {
     pub tracing: bool,
     /// Ships or stores logs (fluent-bit, Loki, Elasticsearch...).
     pub logging: bool,
+    /// An OpenTelemetry Collector: which signals it carries is in its configuration.
+    pub collector: bool,
     /// Grafana, Kibana.
     pub dashboards: bool,
     /// Blackbox exporter, Uptime Kuma, Gatus: synthetic checks.
@@ -60,6 +62,7 @@ impl Roles {
     /// Part of the monitoring, tracing or logging stack itself.
     pub fn stack(&self) -> bool {
         self.metrics
+            || self.collector
             || self.tracing
             || self.logging
             || self.dashboards
@@ -167,14 +170,13 @@ fn roles_from_name(name: &str, roles: &mut Roles, image: bool) {
     if has("telegraf") || has("alloy") || (has("grafana") && has("agent")) {
         roles.metrics = true;
     }
-    if has("jaeger")
-        || has("zipkin")
-        || has("tempo")
-        || starts("otelcol")
-        || ((has("otel") || has("opentelemetry")) && has("collector"))
-    {
+    if starts("otelcol") || ((has("otel") || has("opentelemetry")) && has("collector")) {
+        roles.collector = true;
         roles.tracing = true;
         roles.metrics = true;
+    }
+    if has("jaeger") || has("zipkin") || has("tempo") {
+        roles.tracing = true;
     }
     if has("loki")
         || has("promtail")
@@ -582,6 +584,16 @@ pub(crate) fn metrics_collected(project: &Project) -> bool {
                 .iter()
                 .any(|(name, value)| pushes_metrics(name, value.as_deref()))
         })
+        || deploy_files_mention(
+            project,
+            &[
+                "ServiceMonitor",
+                "PodMonitor",
+                "serviceMonitor",
+                "prometheus.io/scrape",
+                "kube-prometheus-stack",
+            ],
+        )
 }
 
 /// Whether the repository keeps metrics in a store it runs or configures itself (a
@@ -630,6 +642,9 @@ fn pushes_metrics(name: &str, value: Option<&str>) -> bool {
     (upper == "OTEL_METRICS_EXPORTER" && !off)
         || upper == "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"
         || upper == "OTEL_EXPORTER_OTLP_ENDPOINT"
+        || upper == "DD_AGENT_HOST"
+        || upper.starts_with("DD_DOGSTATSD")
+        || upper.starts_with("STATSD_HOST")
 }
 
 /// Where to point when something about metrics collection is missing: the first Prometheus
@@ -907,21 +922,37 @@ pub(crate) fn k8s_tracing(project: &Project, near: Option<&str>) -> bool {
 /// service configured to export traces, or a collector config with a traces pipeline that it
 /// mounts or holds.
 pub(crate) fn compose_tracing(project: &Project, dir: &str) -> bool {
-    let in_project = services(project)
-        .into_iter()
-        .filter(|s| s.compose_dir(project) == Some(dir))
-        .any(|s| {
-            s.roles.tracing
-                || s.env(project)
-                    .vars
-                    .iter()
-                    .any(|(n, v)| is_tracing_var(n, v.as_deref()))
-        });
-    in_project || {
-        let collectors = collectors_with(project, "traces");
-        let paths = collectors.iter().map(|c| (c.file, project.path(c.file)));
-        !compose_project_files(project, dir, paths).is_empty()
-    }
+    let with_traces = collectors_with(project, "traces");
+    let traced_configs = !compose_project_files(
+        project,
+        dir,
+        with_traces.iter().map(|c| (c.file, project.path(c.file))),
+    )
+    .is_empty();
+    // A collector whose configuration is found here and has no traces pipeline carries other
+    // signals only.
+    let collector_configs = !compose_project_files(
+        project,
+        dir,
+        project
+            .obs
+            .collectors
+            .iter()
+            .map(|c| (c.file, project.path(c.file))),
+    )
+    .is_empty();
+    traced_configs
+        || services(project)
+            .into_iter()
+            .filter(|s| s.compose_dir(project) == Some(dir))
+            .any(|s| {
+                (s.roles.tracing && !(s.roles.collector && collector_configs))
+                    || s.env(project)
+                        .vars
+                        .iter()
+                        .any(|(n, v)| is_tracing_var(n, v.as_deref()))
+                    || (s.is_app() && built_with_tracing(project, &s))
+            })
 }
 
 /// Whether an environment variable or configuration key asks for JSON (structured) logs:
@@ -1034,6 +1065,50 @@ pub(crate) fn config_lines(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// Some Helm chart, values file or template, Kustomization or Terraform file mentions one of
+/// `needles`: what they deploy is not modelled here, but they name what they install.
+pub(crate) fn deploy_files_mention(project: &Project, needles: &[&str]) -> bool {
+    project.files.iter().any(|f| {
+        matches!(
+            f.kind,
+            FileKind::HelmChart
+                | FileKind::HelmValues
+                | FileKind::HelmTemplate
+                | FileKind::Kustomization
+                | FileKind::Terraform
+        ) && needles.iter().any(|n| f.text.contains(n))
+    })
+}
+
+/// Text in a Dockerfile that instruments the image for tracing: an OpenTelemetry or vendor
+/// agent, or `OTEL_*` settings baked in.
+pub(crate) fn dockerfile_traces(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [
+        "opentelemetry",
+        "otel_exporter_otlp",
+        "otel_service_name",
+        "ddtrace",
+        "dd-java-agent",
+        "elastic-apm-agent",
+    ]
+    .iter()
+    .any(|m| lower.contains(m))
+}
+
+/// A compose service's image is built from a Dockerfile of the repository that instruments it.
+pub(crate) fn built_with_tracing(project: &Project, service: &Service<'_>) -> bool {
+    let Svc::Compose { compose, service } = &service.svc else {
+        return false;
+    };
+    views(project, compose, service).iter().any(|view| {
+        view.build_context()
+            .filter(|c| !is_templated(c))
+            .and_then(|c| project.dockerfile_for_build(compose.file, c, view.build_dockerfile()))
+            .is_some_and(|unit| dockerfile_traces(&project.file(unit.file).text))
+    })
+}
+
 /// Helm values files, whose text may configure the chart's applications.
 pub(crate) fn helm_values(project: &Project) -> impl Iterator<Item = &str> {
     project
@@ -1125,25 +1200,62 @@ fn substituted(text: &str) -> bool {
     })
 }
 
+fn is_partial_collector_doc(doc: &Node) -> bool {
+    doc.path(&["service", "pipelines"]).is_some()
+        || COLLECTOR_SECTIONS
+            .iter()
+            .any(|s| doc.get(s).is_some_and(Node::is_map))
+}
+
+/// Files a compose service mounts together with `path`: a collector started with several
+/// `--config` files mounted from different folders.
+fn mounted_with(project: &Project, path: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for compose in &project.compose {
+        let dir = split_dir(project.path(compose.file)).0;
+        for service in &compose.services {
+            let sources: Vec<String> = service
+                .mounts()
+                .into_iter()
+                .filter_map(|(m, _)| match m {
+                    Mount::Bind { source, .. }
+                        if !is_templated(&source)
+                            && !source.starts_with('/')
+                            && !source.starts_with('~') =>
+                    {
+                        Some(normalize(&format!("{dir}{source}")))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if sources.iter().any(|s| !s.is_empty() && under(path, s)) {
+                out.extend(sources);
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn layers<'p>(project: &'p Project, collector: &'p Collector) -> Layers<'p> {
-    let dir = split_dir(project.path(collector.file)).0;
+    let path = project.path(collector.file);
+    let dir = split_dir(path).0;
+    let mounted = mounted_with(project, path);
+    let together = |file: FileId| {
+        let p = project.path(file);
+        split_dir(p).0 == dir || mounted.iter().any(|m| !m.is_empty() && under(p, m))
+    };
     let collectors: Vec<&Collector> = project
         .obs
         .collectors
         .iter()
-        .filter(|c| split_dir(project.path(c.file)).0 == dir)
+        .filter(|c| together(c.file))
         .collect();
     let partial: Vec<&Node> = project
         .other_yaml
         .iter()
-        .filter(|(f, _)| split_dir(project.path(*f)).0 == dir)
+        .filter(|(f, _)| together(*f))
         .flat_map(|(_, docs)| docs.iter())
-        .filter(|d| {
-            d.path(&["service", "pipelines"]).is_some()
-                || COLLECTOR_SECTIONS
-                    .iter()
-                    .any(|s| d.get(s).is_some_and(Node::is_map))
-        })
+        .filter(|d| is_partial_collector_doc(d))
         .collect();
     let unknown = collectors
         .iter()
@@ -1153,6 +1265,22 @@ pub(crate) fn layers<'p>(project: &'p Project, collector: &'p Collector) -> Laye
         partial,
         unknown,
     }
+}
+
+/// Some collector configuration anywhere in the repository declares `id` in `section`: the
+/// file may be layered with this one in a way we cannot see.
+pub(crate) fn declared_anywhere(project: &Project, section: &str, id: &str) -> bool {
+    project
+        .obs
+        .collectors
+        .iter()
+        .any(|c| c.declares(section, id))
+        || project
+            .other_yaml
+            .iter()
+            .flat_map(|(_, docs)| docs.iter())
+            .filter(|d| is_partial_collector_doc(d))
+            .any(|d| d.get(section).and_then(|s| s.get(id)).is_some())
 }
 
 impl Layers<'_> {
