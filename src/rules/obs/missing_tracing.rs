@@ -3,8 +3,7 @@
 //! request cannot be followed across services.
 
 use super::signals::{
-    app_services, collectors_with, deploy_files_mention, dockerfile_traces, is_tracing_var,
-    k8s_tracing, services,
+    Tracing, app_services, collectors_with, deploy_files_mention, dockerfile_traces,
 };
 use crate::model::Project;
 use crate::rules::{Cx, PROJECT_SUBJECT, Rule};
@@ -24,14 +23,7 @@ fn nginx_traces(project: &Project) -> bool {
 /// Anything in the repository that produces or collects traces.
 pub(crate) fn tracing_exists(project: &Project) -> bool {
     !collectors_with(project, "traces").is_empty()
-        || k8s_tracing(project, None)
-        || services(project).iter().any(|s| {
-            s.roles.tracing
-                || s.env(project)
-                    .vars
-                    .iter()
-                    .any(|(n, v)| is_tracing_var(n, v.as_deref()))
-        })
+        || Tracing::build(project).anywhere()
         || nginx_traces(project)
         || project
             .dockerfiles

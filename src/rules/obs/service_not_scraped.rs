@@ -96,8 +96,8 @@ impl Rule for CrossServiceNotScraped {
                     .any(|j| j.discovery.iter().any(|d| d == "kubernetes_sd_configs"))
             });
             // Judged only where monitoring is known to look: a discovery job, or a monitor
-            // watching the workload's namespace (a namespace left to `kubectl -n` at apply time
-            // is not known to be watched).
+            // watching the workload's namespace. A namespace left to `kubectl -n` reads as
+            // `default` here, and only monitors looking at `default` judge it.
             let watched = monitors
                 .iter()
                 .any(|m| watches_namespace(m, &obj.namespace));

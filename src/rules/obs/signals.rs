@@ -5,8 +5,9 @@
 //! Scoping keeps a repository of several independent setups (`examples/a/compose.yaml`,
 //! `examples/b/compose.yaml`) from judging one setup against another's monitoring: a compose
 //! service is compared with the monitoring of its own compose project (the compose files of its
-//! folder and the configs they mount), a Kubernetes workload with the monitoring objects under
-//! the same top-level folder.
+//! folder and the configs they mount); a Kubernetes workload with the ServiceMonitors and
+//! PodMonitors under the same top-level folder that watch its namespace, and with the tracing
+//! set up in its folder or a folder above it.
 
 use std::collections::BTreeSet;
 
@@ -577,12 +578,12 @@ pub(crate) fn metrics_collected(project: &Project) -> bool {
             ) || scrape_annotated(&o.node)
         })
         || !collectors_with(project, "metrics").is_empty()
-        || services(project).iter().any(|s| s.roles.metrics)
         || services(project).iter().any(|s| {
-            s.env(project)
-                .vars
-                .iter()
-                .any(|(name, value)| pushes_metrics(name, value.as_deref()))
+            s.roles.metrics
+                || s.env(project)
+                    .vars
+                    .iter()
+                    .any(|(name, value)| pushes_metrics(name, value.as_deref()))
         })
         || deploy_files_mention(
             project,
@@ -884,75 +885,118 @@ pub(crate) fn is_tracing_object(obj: &K8sObject) -> bool {
         || (obj.api_version.starts_with("jaegertracing.io/") && obj.kind == "Jaeger")
 }
 
-/// Tracing set up by Kubernetes objects (`None`: anywhere; `Some(path)`: in that file's folder
-/// or a folder above it, so that one optional overlay or example does not stand for the
-/// whole repository).
-pub(crate) fn k8s_tracing(project: &Project, near: Option<&str>) -> bool {
-    let covers = |obj: &K8sObject| {
-        near.is_none_or(|p| {
-            split_dir(p)
-                .0
-                .starts_with(split_dir(project.path(obj.file)).0)
-        })
-    };
-    project.k8s.iter().filter(|o| covers(o)).any(|o| {
-        is_tracing_object(o)
-            || o.node
-                .path(&["metadata", "annotations"])
-                .map(Node::string_entries)
-                .into_iter()
-                .flatten()
-                .any(|(k, _, v)| is_inject_annotation(k, v))
-    }) || services(project)
-        .iter()
-        .filter(|s| matches!(s.svc, Svc::K8s(o) if covers(o)))
-        .any(|s| {
-            s.roles.tracing
-                || s.annotations()
-                    .iter()
-                    .any(|(k, v)| is_inject_annotation(k, v))
-                || s.env(project)
+/// Where tracing is set up, computed once per run: each service's own instrumentation, the
+/// folders holding Kubernetes tracing (operator objects, injection annotations, tracing
+/// backends, instrumented workloads), and the compose projects with tracing.
+pub(crate) struct Tracing<'p> {
+    pub services: Vec<Service<'p>>,
+    /// Per service: it is instrumented itself (variables, annotations, namespace injection, an
+    /// agent in the Dockerfile it builds).
+    pub instrumented: Vec<bool>,
+    k8s_dirs: BTreeSet<&'p str>,
+    compose_dirs: BTreeSet<&'p str>,
+}
+
+impl<'p> Tracing<'p> {
+    pub fn build(project: &'p Project) -> Tracing<'p> {
+        let services = services(project);
+        let namespaces = injected_namespaces(project);
+        let instrumented: Vec<bool> = services
+            .iter()
+            .map(|s| {
+                s.env(project)
                     .vars
                     .iter()
                     .any(|(n, v)| is_tracing_var(n, v.as_deref()))
-        })
-}
-
-/// Tracing in the compose project of `dir`: a tracing backend or collector among its services, a
-/// service configured to export traces, or a collector config with a traces pipeline that it
-/// mounts or holds.
-pub(crate) fn compose_tracing(project: &Project, dir: &str) -> bool {
-    let with_traces = collectors_with(project, "traces");
-    let traced_configs = !compose_project_files(
-        project,
-        dir,
-        with_traces.iter().map(|c| (c.file, project.path(c.file))),
-    )
-    .is_empty();
-    // A collector whose configuration is found here and has no traces pipeline carries other
-    // signals only.
-    let collector_configs = !compose_project_files(
-        project,
-        dir,
-        project
+                    || s.annotations()
+                        .iter()
+                        .any(|(k, v)| is_inject_annotation(k, v))
+                    || matches!(&s.svc, Svc::K8s(o) if namespaces.contains(o.namespace.as_str()))
+                    || (s.is_app() && built_with_tracing(project, s))
+            })
+            .collect();
+        let mut k8s_dirs: BTreeSet<&str> = project
+            .k8s
+            .iter()
+            .filter(|o| {
+                is_tracing_object(o)
+                    || o.node
+                        .path(&["metadata", "annotations"])
+                        .map(Node::string_entries)
+                        .into_iter()
+                        .flatten()
+                        .any(|(k, _, v)| is_inject_annotation(k, v))
+            })
+            .map(|o| split_dir(project.path(o.file)).0)
+            .collect();
+        let mut compose_dirs = BTreeSet::new();
+        let collector_paths: Vec<(FileId, &str)> = project
             .obs
             .collectors
             .iter()
-            .map(|c| (c.file, project.path(c.file))),
-    )
-    .is_empty();
-    traced_configs
-        || services(project)
-            .into_iter()
-            .filter(|s| s.compose_dir(project) == Some(dir))
-            .any(|s| {
-                (s.roles.tracing && !(s.roles.collector && collector_configs))
-                    || s.env(project)
-                        .vars
-                        .iter()
-                        .any(|(n, v)| is_tracing_var(n, v.as_deref()))
-                    || (s.is_app() && built_with_tracing(project, &s))
-            })
+            .map(|c| (c.file, project.path(c.file)))
+            .collect();
+        let traces_paths: Vec<(FileId, &str)> = collectors_with(project, "traces")
+            .iter()
+            .map(|c| (c.file, project.path(c.file)))
+            .collect();
+        let dirs: BTreeSet<&str> = services
+            .iter()
+            .filter_map(|s| s.compose_dir(project))
+            .collect();
+        for dir in dirs {
+            let traced_configs =
+                !compose_project_files(project, dir, traces_paths.iter().copied()).is_empty();
+            // A collector whose configuration is found here and has no traces pipeline
+            // carries other signals only.
+            let collector_configs =
+                !compose_project_files(project, dir, collector_paths.iter().copied()).is_empty();
+            let traced = traced_configs
+                || services.iter().zip(&instrumented).any(|(s, inst)| {
+                    s.compose_dir(project) == Some(dir)
+                        && (*inst || (s.roles.tracing && !(s.roles.collector && collector_configs)))
+                });
+            if traced {
+                compose_dirs.insert(dir);
+            }
+        }
+        for (s, inst) in services.iter().zip(&instrumented) {
+            if let Svc::K8s(o) = &s.svc
+                && (*inst || s.roles.tracing)
+            {
+                k8s_dirs.insert(split_dir(project.path(o.file)).0);
+            }
+        }
+        Tracing {
+            services,
+            instrumented,
+            k8s_dirs,
+            compose_dirs,
+        }
+    }
+
+    /// Something in the repository is traced.
+    pub fn anywhere(&self) -> bool {
+        !self.k8s_dirs.is_empty()
+            || !self.compose_dirs.is_empty()
+            || self.instrumented.iter().any(|i| *i)
+            || self.services.iter().any(|s| s.roles.tracing)
+    }
+
+    /// Tracing is set up for this service's surroundings: its compose project, or (Kubernetes)
+    /// its folder or a folder above it, so that one optional overlay or example does not
+    /// stand for the whole repository.
+    pub fn around(&self, project: &Project, service: &Service<'_>) -> bool {
+        match &service.svc {
+            Svc::Compose { .. } => service
+                .compose_dir(project)
+                .is_some_and(|d| self.compose_dirs.contains(d)),
+            Svc::K8s(o) => {
+                let dir = split_dir(project.path(o.file)).0;
+                self.k8s_dirs.iter().any(|d| dir.starts_with(d))
+            }
+        }
+    }
 }
 
 /// Whether an environment variable or configuration key asks for JSON (structured) logs:
@@ -1422,6 +1466,25 @@ mod tests {
             "logging_structured_format_console".to_string(),
             "ecs".to_string()
         )));
+    }
+
+    #[test]
+    fn dashboard_title_after_panels() {
+        let text = r#"{"panels": [{"title": "Orders"}], "title": "Orders"}"#;
+        let span = json_title_span(text, "Orders").unwrap();
+        assert_eq!(span.start, text.rfind("\"title\"").unwrap());
+        assert!(json_title_span(text, "Missing").is_none());
+    }
+
+    #[test]
+    fn whole_sections_substituted() {
+        assert!(substituted("receivers: ${file:receivers.yaml}\n"));
+        assert!(substituted(
+            "service:\n  pipelines:\n    traces:\n      exporters: \"${env:EXPORTERS}\"\n"
+        ));
+        assert!(!substituted(
+            "exporters:\n  otlp:\n    endpoint: ${env:ENDPOINT}\n"
+        ));
     }
 
     #[test]
