@@ -122,6 +122,55 @@ fn every_haproxy_and_nginx_file_in_the_corpus_parses_or_has_a_located_parse_erro
 }
 
 #[test]
+fn every_monitoring_and_iac_file_in_the_corpus_is_modelled_or_has_a_located_parse_error() {
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let failed: Vec<usize> = project.failures.iter().map(|f| f.file).collect();
+    let obs = &project.obs;
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for (id, file) in project.files.iter().enumerate() {
+        let modelled = match file.kind {
+            FileKind::PrometheusConfig => obs.prometheus.iter().any(|p| p.file == id),
+            FileKind::PrometheusRules => obs.groups.iter().any(|g| g.file == id),
+            FileKind::Alertmanager => obs.alertmanagers.iter().any(|a| a.file == id),
+            FileKind::GrafanaProvisioning => obs.provisioning.iter().any(|p| p.file == id),
+            FileKind::OtelCollector => obs.collectors.iter().any(|c| c.file == id),
+            // JSON that is not a dashboard (no panels) is simply not judged.
+            FileKind::GrafanaDashboard => true,
+            FileKind::Terraform | FileKind::TerraformVars => true,
+            FileKind::HelmChart | FileKind::HelmValues | FileKind::Kustomization => true,
+            _ => continue,
+        };
+        *seen.entry(file.kind.name()).or_default() += 1;
+        // Empty rule files (`groups: []`) are valid and model nothing.
+        let empty = file.text.trim().is_empty() || file.text.contains("groups: []");
+        assert!(
+            modelled || empty || failed.contains(&id),
+            "{} ({}) is neither modelled nor a parse error",
+            file.path,
+            file.kind.name()
+        );
+    }
+    for failure in &project.failures {
+        assert!(failure.offset <= project.file(failure.file).text.len());
+    }
+    for kind in [
+        "prometheus-config",
+        "prometheus-rules",
+        "terraform",
+        "helm-chart",
+        "kustomization",
+    ] {
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind} files in the corpus"
+        );
+    }
+}
+
+#[test]
 fn the_known_flow_closer_file_parses() {
     let Some(corpus) = corpus() else { return };
     let path = corpus.join("opentelemetry-demo/compose.yaml");

@@ -190,9 +190,24 @@ impl Observability {
             }
         }
         for (file, source) in files.iter().enumerate() {
-            if source.kind == FileKind::GrafanaDashboard
-                && let Some(d) = Dashboard::from_text(file, &source.text)
-            {
+            if source.kind != FileKind::GrafanaDashboard {
+                continue;
+            }
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(&source.text) {
+                // A dashboard Grafana cannot load: located like every other parse error.
+                let line_start = source.lines.line_start(e.line()).unwrap_or(0);
+                let offset = crate::parse::span::floor_char_boundary(
+                    &source.text,
+                    (line_start + e.column().saturating_sub(1)).min(source.text.len()),
+                );
+                obs.invalid.push(ParseFailure {
+                    file,
+                    message: format!("dashboard is not valid JSON: {e}"),
+                    offset,
+                });
+                continue;
+            }
+            if let Some(d) = Dashboard::from_text(file, &source.text) {
                 obs.dashboards.push(d);
             }
         }
