@@ -183,6 +183,17 @@ impl Project {
         project.failures.append(&mut project.helm.failures);
         project.kustomize = Kustomize::build(&project.files, &project.other_yaml);
         project.failures.append(&mut project.kustomize.failures);
+        // Charts are judged without rendering them: the report says so, chart by chart.
+        for chart in &project.helm.charts {
+            notices.push(Notice {
+                path: project.files[chart.file].path.clone(),
+                message: format!(
+                    "Helm chart judged from Chart.yaml, {} values file(s) and the text of {} template(s), not rendered: API version, dependency pins, resources, probes, autoscaling, securityContext and secrets in values",
+                    chart.values.len(),
+                    chart.templates.len()
+                ),
+            });
+        }
         notices.sort();
         project.notices = notices;
         Ok(project)

@@ -23,6 +23,14 @@ fn a_good_terraform_helm_and_kustomize_layout_scores_well() {
         .map(|f| format!("{}:{} {} {}", f.path, f.line, f.rule, f.message))
         .collect();
     assert!(findings.is_empty(), "{findings:#?}");
+    // The report says how the chart was judged.
+    assert!(
+        r.notices
+            .iter()
+            .any(|n| n.path == "deploy/chart/Chart.yaml" && n.message.contains("not rendered")),
+        "{:?}",
+        r.notices
+    );
     // The layout is really judged: Terraform, Helm, Kustomize, backups and secrets rules all ran.
     for id in [
         "terraform-unpinned-version",
