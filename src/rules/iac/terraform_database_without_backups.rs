@@ -1,7 +1,7 @@
 //! A managed database created with automated backups switched off: nothing to restore from
 //! after a bad migration, a deleted table or a lost instance.
 
-use super::tf_common::{Setting, block_subject, is_present, setting};
+use super::tf_common::{Setting, is_present, judge, setting};
 use crate::model::Project;
 use crate::rules::{Cx, Rule};
 
@@ -47,32 +47,20 @@ impl Rule for TerraformDatabaseWithoutBackups {
                     if is_present(block, "master_instance_name") {
                         continue;
                     }
-                    match setting(block, &["settings", "backup_configuration"], "enabled") {
-                        Setting::Unknown => None,
-                        Setting::Literal(e) if e.as_bool() == Some(true) => None,
-                        Setting::Literal(e) => Some((
-                            e.span,
-                            format!(
+                    setting(block, &["settings", "backup_configuration"], "enabled").failure(
+                        block,
+                        |e| e.as_bool() == Some(true),
+                        || format!(
                                 "{what} has automated backups disabled: set `settings.backup_configuration.enabled = true`"
                             ),
-                        )),
-                        Setting::Absent => Some((
-                            block.head_span(),
-                            format!(
+                        || format!(
                                 "{what} does not enable automated backups: add `settings {{ backup_configuration {{ enabled = true }} }}`"
                             ),
-                        )),
-                    }
+                    )
                 }
                 _ => continue,
             };
-            let subject = block_subject(project, block);
-            match found {
-                Some((span, message)) => {
-                    cx.report(subject, block.file, span, message);
-                }
-                None => cx.evaluate(subject),
-            }
+            judge(project, cx, block, found);
         }
     }
 }

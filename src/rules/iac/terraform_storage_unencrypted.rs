@@ -1,7 +1,7 @@
 //! Database and disk storage without encryption at rest: snapshots, backups and retired disks
 //! hold the data in the clear.
 
-use super::tf_common::{Setting, block_subject, is_present, setting};
+use super::tf_common::{Setting, is_present, judge, setting};
 use crate::model::Project;
 use crate::rules::{Cx, Rule};
 
@@ -42,7 +42,6 @@ impl Rule for TerraformStorageUnencrypted {
             let Some(&(t, arg)) = STORAGE.iter().find(|(t, _)| *t == block.type_name()) else {
                 continue;
             };
-            let subject = block_subject(project, block);
             let what = format!("`{t}.{}`", block.name());
             let inherits = INHERITS.iter().any(|k| is_present(block, k))
                 || (t == "aws_ebs_volume" && ebs_default)
@@ -67,12 +66,7 @@ impl Rule for TerraformStorageUnencrypted {
                     ),
                 )),
             };
-            match found {
-                Some((span, message)) => {
-                    cx.report(subject, block.file, span, message);
-                }
-                None => cx.evaluate(subject),
-            }
+            judge(project, cx, block, found);
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::model::Project;
 use crate::model::terraform::{Block, Expr, ExprKind, Module};
 use crate::parse::FileId;
 use crate::parse::span::Span;
+use crate::rules::Cx;
 
 /// `infra/prod` (or `.` for the repository root): the subject of a per-module rule.
 pub(crate) fn module_subject(module: &Module) -> String {
@@ -47,6 +48,23 @@ pub(crate) enum Setting<'a> {
 impl<'a> Setting<'a> {
     pub(crate) fn is_true(&self) -> bool {
         matches!(self, Setting::Literal(e) if e.as_bool() == Some(true))
+    }
+
+    /// Where a setting that must satisfy `ok` falls short: the wrong literal with `wrong`, or
+    /// the block's header with `absent`. Unknown values never fail.
+    pub(crate) fn failure(
+        self,
+        block: &Block,
+        ok: impl FnOnce(&Expr) -> bool,
+        wrong: impl FnOnce() -> String,
+        absent: impl FnOnce() -> String,
+    ) -> Option<(Span, String)> {
+        match self {
+            Setting::Unknown => None,
+            Setting::Literal(e) if ok(e) => None,
+            Setting::Literal(e) => Some((e.span, wrong())),
+            Setting::Absent => Some((block.head_span(), absent())),
+        }
     }
 
     /// Unknown or literally true: rules stay silent.
@@ -99,6 +117,22 @@ fn classify(e: &Expr) -> Setting<'_> {
         ExprKind::Null => Setting::Absent,
         _ if e.is_unknown() => Setting::Unknown,
         _ => Setting::Literal(e),
+    }
+}
+
+/// Reports `found` against the block, or records that the block passed.
+pub(crate) fn judge(
+    project: &Project,
+    cx: &mut Cx<'_>,
+    block: &Block,
+    found: Option<(Span, String)>,
+) {
+    let subject = block_subject(project, block);
+    match found {
+        Some((span, message)) => {
+            cx.report(subject, block.file, span, message);
+        }
+        None => cx.evaluate(subject),
     }
 }
 
