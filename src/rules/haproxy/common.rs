@@ -353,6 +353,25 @@ pub fn is_zero_duration(text: &str) -> bool {
     !digits.is_empty() && digits.chars().all(|c| c == '0')
 }
 
+/// The servers of an HTTP backend that balances over several servers, all of whose health
+/// checks we can read and at least one of which is checked; `None` for any other proxy.
+pub fn checked_http_pool<'a>(
+    config: &'a HaproxyConfig,
+    index: usize,
+    section: &Section,
+) -> Option<Vec<&'a Directive>> {
+    // With a single server there is no other server to send requests to.
+    if !is_backend_side(section) || !is_http(config, index) || !balanced(config, index) {
+        return None;
+    }
+    let servers: Vec<&Directive> = config.servers(index).collect();
+    let checked: Vec<Option<bool>> = servers
+        .iter()
+        .map(|s| server_checked(config, index, s))
+        .collect();
+    (!checked.contains(&None) && checked.contains(&Some(true))).then_some(servers)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

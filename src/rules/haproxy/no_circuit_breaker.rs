@@ -2,8 +2,7 @@
 //! connection on another server (`option redispatch`, `retry-on`).
 
 use super::common::{
-    balanced, display, effective, is_backend_side, is_http, is_unknown, proxies, server_checked,
-    server_option, subject, units,
+    checked_http_pool, display, effective, is_unknown, proxies, server_option, subject, units,
 };
 use crate::model::Project;
 use crate::parse::haproxy::HaproxyConfig;
@@ -16,19 +15,9 @@ impl Rule for HaproxyNoCircuitBreaker {
         for unit in units(project) {
             let config = &unit.config;
             for (index, section) in proxies(config) {
-                // With a single server there is no other server to send requests to.
-                if !is_backend_side(section) || !is_http(config, index) || !balanced(config, index)
-                {
+                let Some(servers) = checked_http_pool(config, index, section) else {
                     continue;
-                }
-                let servers: Vec<_> = config.servers(index).collect();
-                let checked: Vec<Option<bool>> = servers
-                    .iter()
-                    .map(|s| server_checked(config, index, s))
-                    .collect();
-                if checked.contains(&None) || !checked.contains(&Some(true)) {
-                    continue;
-                }
+                };
                 let Some(retry) = retries_elsewhere(config, index) else {
                     continue;
                 };

@@ -2,8 +2,7 @@
 //! application answers 500.
 
 use super::common::{
-    balanced, display, effective, inherited, is_backend_side, is_http, proxies, server_checked,
-    server_params, subject, units,
+    checked_http_pool, display, effective, inherited, proxies, server_params, subject, units,
 };
 use crate::model::Project;
 use crate::parse::haproxy::HaproxyConfig;
@@ -30,19 +29,9 @@ impl Rule for HaproxyNoHttpHealthCheck {
         for unit in units(project) {
             let config = &unit.config;
             for (index, section) in proxies(config) {
-                // With a single server there is no other server to send requests to.
-                if !is_backend_side(section) || !is_http(config, index) || !balanced(config, index)
-                {
+                let Some(servers) = checked_http_pool(config, index, section) else {
                     continue;
-                }
-                let servers: Vec<_> = config.servers(index).collect();
-                let checked: Vec<Option<bool>> = servers
-                    .iter()
-                    .map(|s| server_checked(config, index, s))
-                    .collect();
-                if checked.contains(&None) || !checked.contains(&Some(true)) {
-                    continue;
-                }
+                };
                 // An agent reports the application's own view of its health.
                 if servers
                     .iter()
