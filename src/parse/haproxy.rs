@@ -3,6 +3,7 @@
 //! but environment variables stay as written and `.if` blocks are kept, never evaluated.
 
 use super::span::Span;
+pub use super::{ParseIssue, Word};
 
 /// HAProxy rejects a line with more words than this, keyword included.
 const MAX_WORDS: usize = 64;
@@ -96,14 +97,6 @@ impl SectionKind {
             SectionKind::Frontend | SectionKind::Backend | SectionKind::Listen
         )
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    /// Unquoted, unescaped text; `$VAR`/`${VAR}` are kept as written.
-    pub text: String,
-    /// The word as written, quotes included.
-    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,12 +226,6 @@ impl Section {
     pub fn name_str(&self) -> &str {
         self.name.as_ref().map_or("", |w| w.text.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseIssue {
-    pub message: String,
-    pub span: Span,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

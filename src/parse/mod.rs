@@ -24,6 +24,22 @@ pub struct SourceFile {
     pub lines: LineIndex,
 }
 
+/// One word of a line-oriented config (HAProxy, nginx): unquoted, unescaped text, with `$VAR`
+/// and `${VAR}` kept as written; `span` covers the word as written, quotes included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub span: span::Span,
+}
+
+/// A problem a hand-written parser recovered from; the first one becomes the file's
+/// located `parse-error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseIssue {
+    pub message: String,
+    pub span: span::Span,
+}
+
 /// A file the parser for its kind rejected; it becomes a `parse-error` finding.
 #[derive(Debug, Clone)]
 pub struct ParseFailure {

@@ -2,6 +2,7 @@
 //! issues. Tokens follow nginx's own reader (`ngx_conf_read_token`); `include` is not followed.
 
 use super::span::Span;
+pub use super::{ParseIssue, Word};
 
 /// Blocks nested deeper than this are skipped, so the tree (and its recursive `Drop`) stays shallow.
 const MAX_DEPTH: usize = 256;
@@ -10,13 +11,6 @@ const MAX_DEPTH: usize = 256;
 const QUOTE_RESCUES: usize = 8;
 /// Directives whose block holds Lua code (lua-nginx-module), skipped rather than parsed.
 const LUA_BLOCK_SUFFIX: &str = "_by_lua_block";
-
-/// One token: `text` is unquoted and unescaped, `span` covers it as written (quotes included).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    pub text: String,
-    pub span: Span,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
@@ -52,12 +46,6 @@ impl Directive {
     pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Directive> {
         self.children().iter().filter(move |d| d.name() == name)
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseIssue {
-    pub message: String,
-    pub span: Span,
 }
 
 #[derive(Debug, Clone, Default)]
