@@ -8,9 +8,10 @@ use crate::finding::Severity;
 
 const ABOUT: &str = "Audit a repository's infrastructure for production readiness.
 
-shipshape reads Dockerfiles, compose files and Kubernetes manifests (more kinds are coming),
-checks them alone and against each other, and scores six categories from 0 to 100. Every
-finding has a location, a reason and a fix.";
+shipshape reads Dockerfiles, compose files, Kubernetes manifests, Helm charts, Kustomize,
+CI workflows, HAProxy and nginx configs, monitoring configs and Terraform, checks them alone
+and against each other, and scores six categories from 0 to 100. Every finding has a
+location, a reason and a fix.";
 
 const AFTER_HELP: &str = "Examples:
   shipshape                                   audit the current directory

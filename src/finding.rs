@@ -98,9 +98,9 @@ impl Category {
             Category::Container => "no Dockerfile or compose file",
             Category::Kubernetes => "no Kubernetes manifests",
             Category::Cicd => "no CI pipeline and nothing to deploy",
-            Category::Observability => "observability rules arrive in a later release",
+            Category::Observability => "no monitoring configuration and no service to observe",
             Category::Scaling => "no load balancer, autoscaler or scalable workload",
-            Category::Iac => "infrastructure-as-code rules arrive in a later release",
+            Category::Iac => "no Terraform, Helm, Kustomize or deployable workload",
             Category::General => "",
         }
     }
