@@ -12,6 +12,8 @@ pub enum FileKind {
     HelmChart,
     HelmValues,
     HelmTemplate,
+    /// `Chart.lock` (or Helm 2's `requirements.lock`) at a chart's root.
+    HelmLock,
     Kustomization,
     Haproxy,
     Nginx,
@@ -25,6 +27,15 @@ pub enum FileKind {
     Terraform,
     TerraformVars,
     TerraformLock,
+    /// `terragrunt.hcl`: read as text, never evaluated.
+    Terragrunt,
+    /// A Pulumi project or stack file (`Pulumi.yaml`, `Pulumi.<stack>.yaml`).
+    Pulumi,
+    /// An AWS CDK app's `cdk.json`: read as text.
+    Cdk,
+    /// A CloudFormation or SAM template (YAML settled by content, or JSON/`.template` sniffed
+    /// when read): read as text.
+    CloudFormation,
     PrometheusConfig,
     PrometheusRules,
     Alertmanager,
@@ -39,6 +50,9 @@ pub enum FileKind {
     /// A `.conf`/`.cfg` whose name does not tell; settled by content when read, and dropped
     /// when it is neither nginx nor HAProxy.
     Conf,
+    /// A `.json` or `.template` file whose name does not tell; settled by content when read
+    /// (a CloudFormation template), and dropped otherwise.
+    Json,
     /// YAML that turned out to be none of the above.
     OtherYaml,
 }
@@ -53,6 +67,7 @@ impl FileKind {
             FileKind::HelmChart => "helm-chart",
             FileKind::HelmValues => "helm-values",
             FileKind::HelmTemplate => "helm-template",
+            FileKind::HelmLock => "helm-lock",
             FileKind::Kustomization => "kustomization",
             FileKind::Haproxy => "haproxy",
             FileKind::Nginx => "nginx",
@@ -66,6 +81,10 @@ impl FileKind {
             FileKind::Terraform => "terraform",
             FileKind::TerraformVars => "terraform-vars",
             FileKind::TerraformLock => "terraform-lock",
+            FileKind::Terragrunt => "terragrunt",
+            FileKind::Pulumi => "pulumi",
+            FileKind::Cdk => "cdk",
+            FileKind::CloudFormation => "cloudformation",
             FileKind::PrometheusConfig => "prometheus-config",
             FileKind::PrometheusRules => "prometheus-rules",
             FileKind::Alertmanager => "alertmanager",
@@ -76,6 +95,7 @@ impl FileKind {
             FileKind::DotEnv => "dotenv",
             FileKind::Yaml => "yaml",
             FileKind::Conf => "conf",
+            FileKind::Json => "json",
             FileKind::OtherYaml => "other-yaml",
         }
     }
@@ -88,6 +108,7 @@ impl FileKind {
                 | FileKind::Kubernetes
                 | FileKind::HelmChart
                 | FileKind::HelmValues
+                | FileKind::HelmLock
                 | FileKind::Kustomization
                 | FileKind::GithubWorkflow
                 | FileKind::GithubAction
@@ -99,6 +120,7 @@ impl FileKind {
                 | FileKind::Alertmanager
                 | FileKind::GrafanaProvisioning
                 | FileKind::OtelCollector
+                | FileKind::Pulumi
                 | FileKind::Yaml
                 | FileKind::OtherYaml
         )
@@ -116,13 +138,21 @@ impl FileKind {
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         let is_yaml_ext = matches!(ext, "yml" | "yaml");
 
-        if let Some(chart) = chart_dirs.iter().find(|c| path.starts_with(c.as_str())) {
+        // The innermost chart: a subchart under `charts/` is a chart of its own.
+        if let Some(chart) = chart_dirs
+            .iter()
+            .filter(|c| path.starts_with(c.as_str()))
+            .max_by_key(|c| c.len())
+        {
             let inner = &path[chart.len()..];
             if inner.starts_with("templates/") || inner.contains("/templates/") {
                 return Some(FileKind::HelmTemplate);
             }
             if inner == "Chart.yaml" || inner == "Chart.yml" {
                 return Some(FileKind::HelmChart);
+            }
+            if inner == "Chart.lock" || inner == "requirements.lock" {
+                return Some(FileKind::HelmLock);
             }
             if !inner.contains('/') && lower.starts_with("values") && is_yaml_ext {
                 return Some(FileKind::HelmValues);
@@ -192,6 +222,15 @@ impl FileKind {
         if is_yaml_ext && (lower.starts_with("docker-compose") || lower.starts_with("compose.")) {
             return Some(FileKind::Compose);
         }
+        if is_yaml_ext && name.starts_with("Pulumi.") {
+            return Some(FileKind::Pulumi);
+        }
+        if lower == "cdk.json" {
+            return Some(FileKind::Cdk);
+        }
+        if lower == "terragrunt.hcl" {
+            return Some(FileKind::Terragrunt);
+        }
         match ext {
             "tf" => return Some(FileKind::Terraform),
             "tfvars" => return Some(FileKind::TerraformVars),
@@ -213,11 +252,71 @@ impl FileKind {
         if ext == "json" && (dir.contains("dashboard") || lower.contains("dashboard")) {
             return Some(FileKind::GrafanaDashboard);
         }
+        if (ext == "json" || ext == "template") && !NOT_TEMPLATES.contains(&lower.as_str()) {
+            // Settled by content: CloudFormation templates go by any name.
+            return Some(FileKind::Json);
+        }
         if is_yaml_ext {
             return Some(FileKind::Yaml);
         }
         None
     }
+}
+
+/// JSON files that are never CloudFormation templates: not worth reading.
+const NOT_TEMPLATES: &[&str] = &[
+    "package.json",
+    "package-lock.json",
+    "composer.json",
+    "composer.lock",
+    "tsconfig.json",
+    "jsconfig.json",
+    ".eslintrc.json",
+    "values.schema.json",
+    "devcontainer.json",
+    ".devcontainer.json",
+    "launch.json",
+    "settings.json",
+    "extensions.json",
+];
+
+/// Settles a `.json` or `.template` file whose name did not say what it is: a CloudFormation
+/// (or SAM) template, in JSON or YAML, or nothing of ours.
+pub fn sniff_template_content(text: &str) -> Option<FileKind> {
+    if text.contains("\"AWSTemplateFormatVersion\"")
+        || json_type_is_aws(text)
+        || is_cloudformation_yaml_text(text)
+    {
+        Some(FileKind::CloudFormation)
+    } else {
+        None
+    }
+}
+
+/// `"Type": "AWS::…"` somewhere in JSON text.
+fn json_type_is_aws(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find("\"Type\"") {
+        rest = &rest[i + "\"Type\"".len()..];
+        let after = rest.trim_start();
+        if let Some(value) = after.strip_prefix(':')
+            && value.trim_start().starts_with("\"AWS::")
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// A CloudFormation template in YAML, judged line by line (it may not parse: short-form tags
+/// such as `!Ref` are everywhere).
+pub fn is_cloudformation_yaml_text(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("AWSTemplateFormatVersion:")
+            || l.strip_prefix("Type:")
+                .is_some_and(|t| t.trim().trim_matches(['"', '\'']).starts_with("AWS::"))
+    })
 }
 
 fn sniff_conf_name(lower: &str, dir: &str) -> Option<FileKind> {
@@ -277,6 +376,9 @@ pub fn sniff_conf_content(text: &str) -> Option<FileKind> {
 pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
     let mut kubernetes = false;
     for doc in docs {
+        if is_cloudformation_doc(doc) {
+            return FileKind::CloudFormation;
+        }
         if doc.get("apiVersion").and_then(|n| n.as_str()).is_some()
             && doc.get("kind").and_then(|n| n.as_str()).is_some()
         {
@@ -366,6 +468,26 @@ pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
     }
 }
 
+/// `AWSTemplateFormatVersion`, a SAM `Transform`, or a `Resources` map with an `AWS::` type.
+fn is_cloudformation_doc(doc: &crate::parse::yaml::Node) -> bool {
+    doc.get("AWSTemplateFormatVersion").is_some()
+        || doc
+            .get("Transform")
+            .and_then(|t| t.as_str())
+            .is_some_and(|t| t.starts_with("AWS::Serverless"))
+        || doc
+            .get("Resources")
+            .and_then(|r| r.as_map())
+            .is_some_and(|resources| {
+                resources.iter().any(|e| {
+                    e.value
+                        .get("Type")
+                        .and_then(|t| t.as_str())
+                        .is_some_and(|t| t.starts_with("AWS::"))
+                })
+            })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -434,5 +556,67 @@ mod tests {
         assert_eq!(k("charts/web/Chart.yaml"), Some(FileKind::HelmChart));
         assert_eq!(k("charts/web/values.yaml"), Some(FileKind::HelmValues));
         assert_eq!(k("charts/web/values-prod.yaml"), Some(FileKind::HelmValues));
+        assert_eq!(k("charts/web/Chart.lock"), Some(FileKind::HelmLock));
+        assert_eq!(k("charts/web/requirements.lock"), Some(FileKind::HelmLock));
+        assert_eq!(
+            k("charts/web/templates/Chart.lock"),
+            Some(FileKind::HelmTemplate)
+        );
+        // Outside a chart, a lock file is nothing of ours.
+        assert_eq!(k("other/Chart.lock"), None);
+    }
+
+    #[test]
+    fn subcharts_are_charts_of_their_own() {
+        let charts = vec!["web/".to_string(), "web/charts/db/".to_string()];
+        let k = |p| FileKind::from_path_in_repo(p, &charts);
+        assert_eq!(k("web/charts/db/Chart.yaml"), Some(FileKind::HelmChart));
+        assert_eq!(k("web/charts/db/Chart.lock"), Some(FileKind::HelmLock));
+        assert_eq!(k("web/charts/db/values.yaml"), Some(FileKind::HelmValues));
+    }
+
+    #[test]
+    fn other_infrastructure_code_is_recognised() {
+        let k = |p| FileKind::from_path(p);
+        assert_eq!(k("infra/Pulumi.yaml"), Some(FileKind::Pulumi));
+        assert_eq!(k("infra/Pulumi.prod.yaml"), Some(FileKind::Pulumi));
+        assert_eq!(k("cdk/cdk.json"), Some(FileKind::Cdk));
+        assert_eq!(k("live/prod/terragrunt.hcl"), Some(FileKind::Terragrunt));
+        assert_eq!(k("cfn/stack.json"), Some(FileKind::Json));
+        assert_eq!(k("cfn/stack.template"), Some(FileKind::Json));
+        assert_eq!(k("web/package.json"), None);
+        assert_eq!(
+            sniff_template_content(
+                "{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {}\n}"
+            ),
+            Some(FileKind::CloudFormation)
+        );
+        assert_eq!(
+            sniff_template_content("{\"Resources\": {\"Q\": {\"Type\" : \"AWS::SQS::Queue\"}}}"),
+            Some(FileKind::CloudFormation)
+        );
+        assert_eq!(
+            sniff_template_content("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"),
+            Some(FileKind::CloudFormation)
+        );
+        assert_eq!(
+            sniff_template_content("{\"name\": \"x\", \"Type\": \"A\"}"),
+            None
+        );
+        assert_eq!(sniff_template_content("FROM debian:%%SUITE%%\n"), None);
+        let yaml =
+            |text: &str| sniff_yaml_content(&crate::parse::yaml::parse(text).unwrap().documents);
+        assert_eq!(
+            yaml(
+                "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n"
+            ),
+            FileKind::CloudFormation
+        );
+        assert_eq!(
+            yaml(
+                "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: !Ref H\n"
+            ),
+            FileKind::CloudFormation
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! YAML: they are searched as text for the kinds they declare, the `.Values` paths they read
 //! and a few words that matter to production readiness (probes, resources, security context).
 //!
-//! `Chart.lock` is not discovered as an input today, so whether a chart locks its dependencies
-//! is unknown (`lock` stays `None`) unless the file list holds one.
+//! A `Chart.lock` (or Helm 2's `requirements.lock`) at the chart's root is read for the
+//! dependencies it locks.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -42,9 +42,10 @@ pub struct Chart {
     pub library: bool,
     /// From `Chart.yaml` (apiVersion v2) or `requirements.yaml` (v1).
     pub dependencies: Vec<Dependency>,
-    /// `Some(true)` when a `Chart.lock`/`requirements.lock` was discovered next to the chart;
-    /// `None` when discovery could not tell (it does not list lock files today).
-    pub lock: Option<bool>,
+    /// The `dependencies:` keys that declare them: (file, key span), `Chart.yaml` first.
+    pub dependencies_keys: Vec<(FileId, Span)>,
+    /// The `Chart.lock` or `requirements.lock` next to `Chart.yaml`, if one is committed.
+    pub lock: Option<ChartLock>,
     pub values: Vec<ValuesFile>,
     pub templates: Vec<Template>,
 }
@@ -58,6 +59,15 @@ pub struct Dependency {
     pub repository: Option<String>,
     /// The dependency's `name` value, or the list item.
     pub span: Span,
+}
+
+/// A chart's lock file.
+#[derive(Debug, Clone)]
+pub struct ChartLock {
+    pub file: FileId,
+    /// The dependencies it locks, each with the span of its `name`; `None` when the file has
+    /// no readable `dependencies` list (it did not parse).
+    pub dependencies: Option<Vec<Spanned>>,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +165,21 @@ fn spanned(node: Option<&Node>) -> Option<Spanned> {
         value: node.as_str()?.to_string(),
         span: node.span,
     })
+}
+
+/// The span of a document's `dependencies:` key.
+fn dependencies_key(doc: &Node) -> Option<Span> {
+    doc.entry("dependencies").map(|e| e.key.span)
+}
+
+fn lock_of(file: FileId, doc: Option<&Node>) -> ChartLock {
+    let dependencies = doc.and_then(|d| d.get("dependencies")).map(|deps| {
+        deps.items()
+            .iter()
+            .filter_map(|d| spanned(d.get("name")))
+            .collect()
+    });
+    ChartLock { file, dependencies }
 }
 
 fn dependencies_of(file: FileId, doc: &Node) -> Vec<Dependency> {
@@ -258,6 +283,7 @@ impl Helm {
                 app_version: spanned(doc.get("appVersion")),
                 library: doc.get("type").and_then(Node::as_str) == Some("library"),
                 dependencies: dependencies_of(id, doc),
+                dependencies_keys: dependencies_key(doc).map(|k| (id, k)).into_iter().collect(),
                 lock: None,
                 values: Vec::new(),
                 templates: Vec::new(),
@@ -275,8 +301,10 @@ impl Helm {
         };
         let mut values: Vec<(usize, ValuesFile)> = Vec::new();
         let mut templates: Vec<(usize, Template)> = Vec::new();
-        let mut requirements: Vec<(usize, Vec<Dependency>)> = Vec::new();
-        let mut locks: Vec<usize> = Vec::new();
+        // (chart, its dependencies, the `dependencies:` key declaring them)
+        type Requirements = (usize, Vec<Dependency>, Option<(FileId, Span)>);
+        let mut requirements: Vec<Requirements> = Vec::new();
+        let mut locks: Vec<(usize, ChartLock)> = Vec::new();
         for (id, f) in files.iter().enumerate() {
             let (dir, name) = split_dir(&f.path);
             let relevant = matches!(f.kind, FileKind::HelmValues | FileKind::HelmTemplate)
@@ -314,11 +342,13 @@ impl Helm {
                     && (name == "requirements.yaml" || name == "requirements.yml") =>
                 {
                     if let Some(doc) = docs_of(id).and_then(|d| d.iter().find(|n| n.is_map())) {
-                        requirements.push((chart, dependencies_of(id, doc)));
+                        let key = dependencies_key(doc).map(|k| (id, k));
+                        requirements.push((chart, dependencies_of(id, doc), key));
                     }
                 }
                 _ if at_chart_root && (name == "Chart.lock" || name == "requirements.lock") => {
-                    locks.push(chart)
+                    let doc = docs_of(id).and_then(|d| d.iter().find(|n| n.is_map()));
+                    locks.push((chart, lock_of(id, doc)));
                 }
                 _ => {}
             }
@@ -329,11 +359,19 @@ impl Helm {
         for (chart, t) in templates {
             charts[chart].templates.push(t);
         }
-        for (chart, deps) in requirements {
+        for (chart, deps, key) in requirements {
             charts[chart].dependencies.extend(deps);
+            charts[chart].dependencies_keys.extend(key);
         }
-        for chart in locks {
-            charts[chart].lock = Some(true);
+        // A chart with both lock files: the one matching where its dependencies are declared.
+        for (chart, lock) in locks {
+            let name = split_dir(&files[lock.file].path).1;
+            let c = &mut charts[chart];
+            let declared_in_chart_yaml = c.dependencies.iter().any(|d| d.file == c.file);
+            let preferred = (name == "Chart.lock") == declared_in_chart_yaml;
+            if c.lock.is_none() || preferred {
+                c.lock = Some(lock);
+            }
         }
         Helm {
             charts,
@@ -356,6 +394,64 @@ mod tests {
         assert_eq!(values_env("values-prod.yaml").as_deref(), Some("prod"));
         assert_eq!(values_env("values.staging.yml").as_deref(), Some("staging"));
         assert_eq!(values_env("values_dev.yaml").as_deref(), Some("dev"));
+    }
+
+    #[test]
+    fn lock_files_belong_to_their_chart() {
+        use crate::parse::span::LineIndex;
+        let inputs = [
+            (
+                "web/Chart.yaml",
+                FileKind::HelmChart,
+                "apiVersion: v2\nname: web\ndependencies:\n  - name: redis\n    repository: https://charts.bitnami.com/bitnami\n",
+            ),
+            (
+                "web/Chart.lock",
+                FileKind::HelmLock,
+                "dependencies:\n- name: redis\n  version: 19.6.4\n- name: old\n  version: 1.0.0\ndigest: sha256:00\n",
+            ),
+            (
+                "legacy/Chart.yaml",
+                FileKind::HelmChart,
+                "apiVersion: v1\nname: legacy\n",
+            ),
+            (
+                "legacy/requirements.yaml",
+                FileKind::OtherYaml,
+                "dependencies:\n  - name: mysql\n    repository: https://charts.helm.sh/stable\n",
+            ),
+        ];
+        let files: Vec<SourceFile> = inputs
+            .iter()
+            .map(|(path, kind, text)| SourceFile {
+                path: path.to_string(),
+                kind: *kind,
+                text: (*text).into(),
+                lines: LineIndex::new(text),
+            })
+            .collect();
+        let yaml: Vec<(FileId, Vec<Node>)> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, text))| (i, crate::parse::yaml::parse(text).unwrap().documents))
+            .collect();
+        let helm = Helm::build(&files, &yaml);
+        let legacy = &helm.charts[0];
+        assert!(legacy.lock.is_none());
+        assert_eq!(legacy.dependencies[0].name, "mysql");
+        assert_eq!(legacy.dependencies_keys, vec![(3, Span::new(0, 12))]);
+        let web = &helm.charts[1];
+        let lock = web.lock.as_ref().expect("Chart.lock is read");
+        assert_eq!(lock.file, 1);
+        let names: Vec<&str> = lock
+            .dependencies
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|d| d.value.as_str())
+            .collect();
+        assert_eq!(names, vec!["redis", "old"]);
+        assert_eq!(web.dependencies_keys, vec![(0, Span::new(25, 37))]);
     }
 
     #[test]

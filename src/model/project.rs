@@ -188,7 +188,7 @@ impl Project {
             notices.push(Notice {
                 path: project.files[chart.file].path.clone(),
                 message: format!(
-                    "Helm chart judged from Chart.yaml, {} values file(s) and the text of {} template(s), not rendered: API version, dependency pins, resources, probes, autoscaling, securityContext and secrets in values",
+                    "Helm chart judged from Chart.yaml, {} values file(s) and the text of {} template(s), not rendered: API version, dependency pins and lock, resources, probes, autoscaling, securityContext and secrets in values",
                     chart.values.len(),
                     chart.templates.len()
                 ),
@@ -343,8 +343,10 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
             String::from_utf8_lossy(&bytes).into_owned(),
             Some(("file is not valid UTF-8".to_string(), at)),
         ),
-        // A `.conf` nobody said was ours is not worth a notice.
-        Loaded::Skipped(_) if candidate.kind == FileKind::Conf => return Ok(None),
+        // A `.conf` or `.json` nobody said was ours is not worth a notice.
+        Loaded::Skipped(_) if matches!(candidate.kind, FileKind::Conf | FileKind::Json) => {
+            return Ok(None);
+        }
         Loaded::Skipped(message) => {
             return Err(Notice {
                 path: candidate.path,
@@ -355,6 +357,12 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
     let mut kind = candidate.kind;
     if kind == FileKind::Conf {
         match kind::sniff_conf_content(&text) {
+            Some(sniffed) => kind = sniffed,
+            None => return Ok(None),
+        }
+    }
+    if kind == FileKind::Json {
+        match kind::sniff_template_content(&text) {
             Some(sniffed) => kind = sniffed,
             None => return Ok(None),
         }

@@ -1,5 +1,6 @@
 //! Terraform: every `.tf` file parsed with hcl-edit into owned blocks and attributes with byte
-//! spans, `.tfvars` files as attributes, grouped into modules by directory.
+//! spans, `.tfvars` files as attributes, grouped into modules by directory. `terragrunt.hcl`
+//! files are parsed for syntax errors only.
 //!
 //! Nothing is evaluated or downloaded. Each attribute keeps its value's source text and what
 //! kind of expression it is, so rules can tell a literal (`"hunter2"`, `true`, `7`) from a value
@@ -264,6 +265,13 @@ impl Terraform {
             let is_vars = match source.kind {
                 FileKind::Terraform => false,
                 FileKind::TerraformVars if !source.path.ends_with(".json") => true,
+                // Terragrunt configurations are HCL too: checked for syntax, not modelled.
+                FileKind::Terragrunt => {
+                    if let Err(failure) = parse(&source.text, id) {
+                        tf.failures.push(failure);
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             match parse(&source.text, id) {
@@ -653,6 +661,43 @@ resource "aws_db_instance" "main" {
         for text in ["", "x = <<EOT\nabc\nEOT\n", "a = \"é${b}\"", "{", "é = 1"] {
             let _ = parse(text, 0);
         }
+    }
+
+    #[test]
+    fn real_world_hcl_shapes_parse() {
+        for text in [
+            "resource \"a\" \"b\" {\r\n  x = <<EOT\r\nabc\r\nEOT\r\n}\r\n",
+            "x = <<-EOT\n    abc\n    EOT\n",
+            "x = \"%{ if true }a%{ else }b%{ endif }\"\n",
+            "x = <<EOT\n%{ for a in b ~}\n${a}\n%{ endfor ~}\nEOT\n",
+            "é = \"héllo ✓\"\n",
+            "x = provider::aws::arn_parse(\"a\")\ny = a.0.b\nz = 1",
+        ] {
+            assert!(parse(text, 0).is_ok(), "{text:?}");
+        }
+        // A byte order mark is rejected: discovery strips it before parsing.
+        assert!(parse("\u{feff}x = 1\n", 0).is_err());
+    }
+
+    #[test]
+    fn terragrunt_files_are_checked_for_syntax_only() {
+        use crate::parse::span::LineIndex;
+        let file = |path: &str, text: &str| SourceFile {
+            path: path.into(),
+            kind: FileKind::Terragrunt,
+            text: text.into(),
+            lines: LineIndex::new(text),
+        };
+        let tf = Terraform::build(&[
+            file(
+                "live/prod/terragrunt.hcl",
+                "terraform {\n  source = \"../m\"\n}\n",
+            ),
+            file("live/dev/terragrunt.hcl", "inputs = {\n"),
+        ]);
+        assert!(tf.files.is_empty() && tf.modules.is_empty());
+        assert_eq!(tf.failures.len(), 1);
+        assert_eq!(tf.failures[0].file, 1);
     }
 
     #[test]

@@ -141,6 +141,15 @@ fn every_monitoring_and_iac_file_in_the_corpus_is_modelled_or_has_a_located_pars
             FileKind::GrafanaDashboard => true,
             FileKind::Terraform | FileKind::TerraformVars => true,
             FileKind::HelmChart | FileKind::HelmValues | FileKind::Kustomization => true,
+            FileKind::HelmLock => project
+                .helm
+                .charts
+                .iter()
+                .any(|c| file.path.starts_with(c.dir.as_str())),
+            // Read as text (Terragrunt also checked for HCL syntax).
+            FileKind::Terragrunt | FileKind::Pulumi | FileKind::Cdk | FileKind::CloudFormation => {
+                true
+            }
             _ => continue,
         };
         *seen.entry(file.kind.name()).or_default() += 1;
@@ -331,4 +340,122 @@ fn conf_files_are_kept_only_when_their_content_is_nginx_or_haproxy() {
         ]
     );
     assert!(project.notices.is_empty());
+}
+
+#[test]
+fn other_infrastructure_code_and_chart_locks_are_recognised_by_name_or_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "chart/Chart.yaml",
+        b"apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    );
+    write(
+        root,
+        "chart/Chart.lock",
+        b"dependencies: []\ndigest: sha256:00\n",
+    );
+    write(root, "stray/Chart.lock", b"dependencies: []\n");
+    write(root, "pulumi/Pulumi.yaml", b"name: infra\nruntime: go\n");
+    write(
+        root,
+        "pulumi/Pulumi.prod.yaml",
+        b"config:\n  aws:region: eu-west-1\n",
+    );
+    write(
+        root,
+        "cdk/cdk.json",
+        b"{\"app\": \"npx ts-node bin/app.ts\"}\n",
+    );
+    write(
+        root,
+        "live/prod/terragrunt.hcl",
+        b"include \"root\" {\n  path = find_in_parent_folders()\n}\n",
+    );
+    write(
+        root,
+        "cfn/queue.json",
+        b"{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Resources\": {\"Q\": {\"Type\": \"AWS::SQS::Queue\"}}\n}\n",
+    );
+    write(
+        root,
+        "cfn/bucket.template",
+        b"{\"Resources\": {\"B\": {\"Type\" : \"AWS::S3::Bucket\"}}}\n",
+    );
+    write(
+        root,
+        "cfn/sam.yaml",
+        b"Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: !Ref Handler\n",
+    );
+    // JSON and `.template` files that are not templates are dropped without a notice.
+    write(root, "web/package.json", b"{\"name\": \"web\"}\n");
+    write(root, "web/data.json", b"{\"Type\": \"user\"}\n");
+    write(
+        root,
+        "web/nginx.conf.template",
+        b"server { listen ${PORT}; }\n",
+    );
+    write(root, "web/big.json", &vec![b' '; 300_000]);
+
+    let options = shipshape::discover::DiscoverOptions {
+        max_file_size: 200_000,
+        ..Default::default()
+    };
+    let project = Project::load(root, &options).unwrap();
+    let kinds: Vec<(&str, FileKind)> = project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("cdk/cdk.json", FileKind::Cdk),
+            ("cfn/bucket.template", FileKind::CloudFormation),
+            ("cfn/queue.json", FileKind::CloudFormation),
+            ("cfn/sam.yaml", FileKind::CloudFormation),
+            ("chart/Chart.lock", FileKind::HelmLock),
+            ("chart/Chart.yaml", FileKind::HelmChart),
+            ("live/prod/terragrunt.hcl", FileKind::Terragrunt),
+            ("pulumi/Pulumi.prod.yaml", FileKind::Pulumi),
+            ("pulumi/Pulumi.yaml", FileKind::Pulumi),
+        ]
+    );
+    assert!(project.notices.iter().all(|n| !n.path.starts_with("web/")));
+    assert!(project.failures.is_empty());
+    assert!(project.helm.charts[0].lock.is_some());
+
+    // Each of them counts as infrastructure declared as code.
+    for only in [
+        "cdk/cdk.json",
+        "cfn/bucket.template",
+        "cfn/sam.yaml",
+        "live/prod/terragrunt.hcl",
+        "pulumi/Pulumi.yaml",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read(root.join(only)).unwrap();
+        write(dir.path(), only, &text);
+        write(
+            dir.path(),
+            "k8s/app.yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n",
+        );
+        let report = audit(dir.path(), &["iac-missing-infrastructure-code"]);
+        let rule = report
+            .scorecard
+            .rules
+            .iter()
+            .find(|r| r.id == "iac-missing-infrastructure-code")
+            .unwrap();
+        assert_eq!(rule.evaluated, 1, "{only}");
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.rule != "iac-missing-infrastructure-code"),
+            "{only}"
+        );
+    }
 }

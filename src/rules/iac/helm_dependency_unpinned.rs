@@ -3,7 +3,8 @@
 //! subchart. Bounded ranges (`~1.2.0`, `^1.2.0`, `1.x`, `>=1.0 <2.0`) are locked by
 //! `Chart.lock` and do not fire; local `file://` dependencies need no version.
 //!
-//! Whether a `Chart.lock` exists is not judged: discovery does not list lock files today.
+//! Whether a `Chart.lock` is committed, and matches, is `helm-dependencies-not-locked`'s
+//! question.
 
 use super::helm_common::chart_name;
 use crate::model::Project;

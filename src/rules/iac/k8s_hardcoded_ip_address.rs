@@ -1,15 +1,13 @@
 //! A literal IPv4 address in a workload's environment, arguments or a ConfigMap value: it
 //! names one environment's host, breaks when that host moves and differs between environments.
 //! Loopback, the metadata service, wildcard binds, public DNS resolvers and CIDR ranges
-//! (allow-lists) are not environment-specific and never fire; multi-line ConfigMap values are
-//! whole configuration files and are left to their own tools.
+//! (allow-lists) are not environment-specific and never fire. Which values are read is shared
+//! with `k8s-hardcoded-hostname` (`hardcoded_common`).
 
+use super::hardcoded_common::check_object;
 use crate::model::Project;
 use crate::model::k8s::K8sObject;
-use crate::parse::is_templated;
-use crate::parse::span::Span;
-use crate::parse::yaml::Node;
-use crate::rules::{Cx, Rule, k8s_subject};
+use crate::rules::{Cx, Rule};
 
 pub struct K8sHardcodedIpAddress;
 
@@ -24,16 +22,6 @@ const PORTABLE: &[&str] = &[
     "1.0.0.1",
     "9.9.9.9",
 ];
-
-/// Names whose values look like addresses but are versions or masks.
-fn is_exempt_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    [
-        "VERSION", "_VER", "TAG", "MASK", "NETMASK", "OID", "RELEASE",
-    ]
-    .iter()
-    .any(|w| upper.contains(w))
-}
 
 /// The first environment-specific IPv4 address in `value`.
 pub(crate) fn hardcoded_ip(value: &str) -> Option<&str> {
@@ -77,85 +65,15 @@ pub(crate) fn hardcoded_ip(value: &str) -> Option<&str> {
     None
 }
 
-fn check_value(
-    cx: &mut Cx<'_>,
-    subject: &str,
-    obj: &K8sObject,
-    node: &Node,
-    what: impl FnOnce() -> String,
-) {
-    let Some(value) = node.as_str() else {
-        return;
-    };
-    if value.contains('\n') || is_templated(value) {
-        return;
-    }
-    if let Some(ip) = hardcoded_ip(value) {
-        let ip = ip.to_string();
-        let span = Span::new(node.span.start, node.span.end);
-        cx.report(
-            subject.to_string(),
-            obj.file,
-            span,
-            format!(
-                "{} hard-codes the IP address `{ip}`: use a Service or DNS name, or set it per environment",
-                what()
-            ),
-        );
-    }
-}
-
 impl Rule for K8sHardcodedIpAddress {
     fn check_k8s(&self, obj: &K8sObject, project: &Project, cx: &mut Cx<'_>) {
-        let subject = k8s_subject(project, obj);
-        if obj.is("ConfigMap") {
-            let data = obj.node.get("data");
-            let Some(entries) = data.and_then(Node::as_map) else {
-                return;
-            };
-            cx.evaluate(subject.clone());
-            for entry in entries {
-                let Some(key) = entry.key.as_str() else {
-                    continue;
-                };
-                if is_exempt_name(key) {
-                    continue;
-                }
-                check_value(cx, &subject, obj, &entry.value, || {
-                    format!("ConfigMap `{}` key `{key}`", obj.name)
-                });
-            }
-            return;
-        }
-        if !obj.is_workload() {
-            return;
-        }
-        cx.evaluate(subject.clone());
-        for c in obj.containers().iter().chain(obj.init_containers()) {
-            let cname = c.get("name").and_then(Node::as_str).unwrap_or("?");
-            for var in c.get("env").map(Node::items).unwrap_or(&[]) {
-                let Some(name) = var.get("name").and_then(Node::as_str) else {
-                    continue;
-                };
-                let Some(value) = var.get("value") else {
-                    continue;
-                };
-                if is_exempt_name(name) {
-                    continue;
-                }
-                check_value(cx, &subject, obj, value, || {
-                    format!(
-                        "container `{cname}` of {} sets `{name}`, which",
-                        obj.display()
-                    )
-                });
-            }
-            for arg in c.get("args").map(Node::items).unwrap_or(&[]) {
-                check_value(cx, &subject, obj, arg, || {
-                    format!("an argument of container `{cname}` of {}", obj.display())
-                });
-            }
-        }
+        check_object(obj, project, cx, |value| {
+            hardcoded_ip(value).map(|ip| {
+                format!(
+                    "hard-codes the IP address `{ip}`: use a Service or DNS name, or set it per environment"
+                )
+            })
+        });
     }
 }
 

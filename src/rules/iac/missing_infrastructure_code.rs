@@ -2,15 +2,15 @@
 //! infrastructure they run on as code: clusters, networks, databases and DNS are then made by
 //! hand and cannot be rebuilt or reviewed.
 //!
-//! Infrastructure code recognised: Terraform/OpenTofu files, Pulumi projects (`Pulumi.yaml`),
-//! CloudFormation/SAM templates (YAML with `AWSTemplateFormatVersion` or `AWS::` resource
-//! types), Kubernetes-native infrastructure objects (Crossplane, Cluster API, AWS Controllers
-//! for Kubernetes, Config Connector, Azure Service Operator, eksctl), and CI steps that run
-//! `terraform`/`tofu`/`terragrunt`/`pulumi`/`cdk`/`eksctl` (the code lives in another
-//! repository). Discovery does not read `cdk.json`, `terragrunt.hcl` or JSON templates, so
-//! those count only through CI steps that use them.
+//! Infrastructure code recognised: Terraform/OpenTofu files, Terragrunt configurations
+//! (`terragrunt.hcl`), Pulumi projects and stacks (`Pulumi.yaml`, `Pulumi.<stack>.yaml`), AWS
+//! CDK apps (`cdk.json`), CloudFormation/SAM templates (YAML or JSON, any file name, with
+//! `AWSTemplateFormatVersion` or `AWS::` resource types), Kubernetes-native infrastructure
+//! objects (Crossplane, Cluster API, AWS Controllers for Kubernetes, Config Connector, Azure
+//! Service Operator, eksctl), and CI steps that run `terraform`/`tofu`/`terragrunt`/`pulumi`/
+//! `cdk`/`eksctl` (the code lives in another repository).
 
-use crate::kind::FileKind;
+use crate::kind::{FileKind, is_cloudformation_yaml_text};
 use crate::model::Project;
 use crate::parse::FileId;
 use crate::parse::span::Span;
@@ -54,6 +54,10 @@ fn infrastructure_code(project: &Project) -> Option<String> {
         (FileKind::Terraform, "Terraform"),
         (FileKind::TerraformVars, "Terraform variables"),
         (FileKind::TerraformLock, "Terraform lock file"),
+        (FileKind::Terragrunt, "Terragrunt configuration"),
+        (FileKind::Pulumi, "Pulumi project"),
+        (FileKind::Cdk, "AWS CDK app"),
+        (FileKind::CloudFormation, "CloudFormation template"),
     ] {
         if let Some((_, file)) = project.files_of(kind).next() {
             return Some(format!("{label} `{}`", file.path));
@@ -69,11 +73,8 @@ fn infrastructure_code(project: &Project) -> Option<String> {
         }
     }
     for file in &project.files {
-        let name = file.path.rsplit('/').next().unwrap_or(&file.path);
-        if matches!(name, "Pulumi.yaml" | "Pulumi.yml") {
-            return Some(format!("Pulumi project `{}`", file.path));
-        }
-        if file.kind == FileKind::OtherYaml && is_cloudformation(&file.text) {
+        // A YAML template that did not parse (short-form tags) is still one.
+        if file.kind == FileKind::OtherYaml && is_cloudformation_yaml_text(&file.text) {
             return Some(format!("CloudFormation template `{}`", file.path));
         }
     }
@@ -83,15 +84,6 @@ fn infrastructure_code(project: &Project) -> Option<String> {
         }
     }
     None
-}
-
-fn is_cloudformation(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("AWSTemplateFormatVersion:")
-            || l.strip_prefix("Type:")
-                .is_some_and(|t| t.trim().trim_matches(['"', '\'']).starts_with("AWS::"))
-    })
 }
 
 /// The first Kubernetes object or compose service in file order.
@@ -131,7 +123,7 @@ impl Rule for IacMissingInfrastructureCode {
             file,
             span,
             format!(
-                "the repository deploys with {what}, but defines none of the infrastructure they run on as code (no Terraform/OpenTofu, Pulumi, CloudFormation or Crossplane)"
+                "the repository deploys with {what}, but defines none of the infrastructure they run on as code (no Terraform/OpenTofu, Terragrunt, Pulumi, CDK, CloudFormation or Crossplane)"
             ),
         );
     }
@@ -143,12 +135,14 @@ mod tests {
 
     #[test]
     fn cloudformation_templates() {
-        assert!(is_cloudformation(
+        assert!(is_cloudformation_yaml_text(
             "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n"
         ));
-        assert!(is_cloudformation(
+        assert!(is_cloudformation_yaml_text(
             "Resources:\n  Bucket:\n    Type: \"AWS::S3::Bucket\"\n"
         ));
-        assert!(!is_cloudformation("kind: Deployment\nType: ClusterIP\n"));
+        assert!(!is_cloudformation_yaml_text(
+            "kind: Deployment\nType: ClusterIP\n"
+        ));
     }
 }

@@ -4,14 +4,18 @@
 mod backup_without_retention;
 mod dr_common;
 mod env_file_with_secrets;
+mod environment_drift;
+mod hardcoded_common;
 mod helm_chart_legacy_api_version;
 mod helm_chart_missing_autoscaling;
 mod helm_chart_missing_probes;
 mod helm_chart_missing_resources;
 mod helm_chart_missing_security_context;
 mod helm_common;
+mod helm_dependencies_not_locked;
 mod helm_dependency_unpinned;
 mod helm_values_secret;
+mod k8s_hardcoded_hostname;
 mod k8s_hardcoded_ip_address;
 mod kustomize_missing_resource;
 mod missing_backups;
@@ -65,6 +69,10 @@ pub const RULES: &[(&str, &dyn Rule)] = &[
         &helm_chart_missing_security_context::HelmChartMissingSecurityContext,
     ),
     (
+        "helm-dependencies-not-locked",
+        &helm_dependencies_not_locked::HelmDependenciesNotLocked,
+    ),
+    (
         "helm-dependency-unpinned",
         &helm_dependency_unpinned::HelmDependencyUnpinned,
     ),
@@ -72,6 +80,10 @@ pub const RULES: &[(&str, &dyn Rule)] = &[
     (
         "iac-backup-without-retention",
         &backup_without_retention::IacBackupWithoutRetention,
+    ),
+    (
+        "iac-environment-drift",
+        &environment_drift::IacEnvironmentDrift,
     ),
     ("iac-missing-backups", &missing_backups::IacMissingBackups),
     (
@@ -93,6 +105,10 @@ pub const RULES: &[(&str, &dyn Rule)] = &[
     (
         "iac-missing-secret-manager",
         &missing_secret_manager::IacMissingSecretManager,
+    ),
+    (
+        "k8s-hardcoded-hostname",
+        &k8s_hardcoded_hostname::K8sHardcodedHostname,
     ),
     (
         "k8s-hardcoded-ip-address",
