@@ -1,20 +1,19 @@
-//! The pipeline: discover → parse → check → score → report, and the CLI commands around it.
+//! The commands: each reads its arguments, runs the audit pipeline (`audit.rs`) and renders.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
 
+use crate::audit;
+use crate::baseline::Baseline;
 use crate::catalog;
-use crate::cli::{AuditArgs, Cli, ColorChoice, Command, Format, RulesArgs, RulesFormat};
-use crate::discover::DiscoverOptions;
+use crate::cli::{
+    AuditArgs, BaselineArgs, Cli, ColorChoice, Command, Format, HookArgs, InitArgs, RulesArgs,
+    RulesFormat,
+};
 use crate::error::AppError;
-use crate::finding::{Category, Finding, Severity};
+use crate::finding::{Category, Severity};
 use crate::model::Project;
 use crate::report::{self, Report};
-use crate::rules;
-use crate::score;
 
 /// Exit status of a finished command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,140 +28,266 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Some(Command::Audit(args)) => audit(&args),
         Some(Command::Rules(args)) => list_rules(&args),
         Some(Command::Explain { id }) => explain(&id),
+        Some(Command::Init(args)) => init(&args),
+        Some(Command::Baseline(args)) => write_baseline(&args),
+        Some(Command::Hook(args)) => hook(&args),
+        Some(Command::Completions { shell }) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "shipshape", &mut out);
+            print_bytes(&out)
+        }
+        Some(Command::Man) => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(command).render(&mut out)?;
+            print_bytes(&out)
+        }
     }
 }
 
 /// Runs the audit of one folder and returns the report, without rendering it.
 pub fn build_report(args: &AuditArgs) -> Result<(Report, Project), AppError> {
-    let started = Instant::now();
-    for id in &args.rules {
-        if catalog::lookup(id).is_none() {
-            return Err(AppError::unknown_rule(id));
-        }
-    }
-    let root = &args.path;
-    let project = load_project(args)?;
-
-    let outcomes = rules::run(&project, &args.rules);
-    let mut findings: Vec<Finding> = outcomes
-        .iter()
-        .flat_map(|o| o.findings.iter().cloned())
-        .collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
-
-    let mut failed: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-    let mut per_category: BTreeMap<Category, usize> = BTreeMap::new();
-    for f in &findings {
-        failed.entry(f.rule.clone()).or_default().insert(&f.subject);
-        *per_category.entry(f.category).or_default() += 1;
-    }
-    let failed_counts = failed.into_iter().map(|(k, v)| (k, v.len())).collect();
-    let weights = Category::SCORED.iter().map(|c| (*c, 1.0)).collect();
-    let scorecard = score::score(&outcomes, &failed_counts, &per_category, &weights);
-
-    let used: BTreeSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
-    let sources = project
-        .files
-        .iter()
-        .filter(|f| used.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), Arc::clone(&f.text)))
-        .collect();
-    let report = Report {
-        root: root.display().to_string(),
-        files: project.kind_counts(),
-        findings,
-        suppressed: 0,
-        scorecard,
-        notices: project.notices.clone(),
-        sources,
-        elapsed: started.elapsed(),
-    };
-    Ok((report, project))
+    audit::build_report(args)
 }
 
 fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
     if args.list_files {
         return list_files(args);
     }
+    // Decided before the audit runs: a usage error must not leave a partial report behind.
+    let destinations = destinations(args)?;
     let (report, _project) = build_report(args)?;
-    let color = use_color(
-        args.color,
-        args.output.is_none() && io::stdout().is_terminal(),
-    );
-    let render = |out: &mut dyn Write| -> io::Result<()> {
-        match args.format {
-            Format::Json => report::json::render(&report, out),
-            Format::Terminal => report::terminal::render(
-                &report,
-                out,
-                &report::terminal::Options {
-                    color,
-                    quiet: args.quiet,
-                    explain_score: args.explain_score,
-                },
-            ),
+    for (format, destination) in &destinations {
+        let to_tty = destination.is_none() && io::stdout().is_terminal();
+        let options = report::Options {
+            color: *format == Format::Terminal && use_color(args.color, to_tty),
+            quiet: args.quiet,
+            explain_score: args.explain_score,
+            compact: args.compact,
+        };
+        let render = |out: &mut dyn Write| report::render(*format, &report, out, &options);
+        match destination {
+            Some(path) => write_atomically(path, &render)?,
+            None => {
+                let stdout = io::stdout();
+                let mut lock = stdout.lock();
+                ignore_broken_pipe(render(&mut lock).and_then(|_| lock.flush()))?;
+            }
         }
-    };
-    match &args.output {
-        Some(path) => write_atomically(path, &render)?,
-        None => {
-            let stdout = io::stdout();
-            let mut lock = stdout.lock();
-            ignore_broken_pipe(render(&mut lock).and_then(|_| lock.flush()))?;
+        if *format == Format::Github {
+            write_step_summary(&report)?;
         }
     }
-    Ok(gate(args, &report))
+    Ok(gate_outcome(&report))
 }
 
-fn gate(args: &AuditArgs, report: &Report) -> Outcome {
-    let mut failed = false;
-    if let (Some(min), Some(score)) = (args.fail_under, report.scorecard.overall)
-        && score < min
-    {
-        eprintln!("shipshape: gate failed: overall score {score:.1} is below {min}");
-        failed = true;
-    }
-    if let Some(level) = args.fail_on {
-        let level: Severity = level.into();
-        let count = report
-            .findings
+/// Pairs each `--format` with the `--output` after it; a last format without a file goes to
+/// standard output, and an `--output` without a format takes it from the file's extension.
+fn destinations(args: &AuditArgs) -> Result<Vec<(Format, Option<PathBuf>)>, AppError> {
+    let (formats, outputs) = (&args.format, &args.output);
+    if formats.is_empty() {
+        if outputs.is_empty() {
+            return Ok(vec![(Format::Terminal, None)]);
+        }
+        return outputs
             .iter()
-            .filter(|f| f.severity >= level)
-            .count();
-        if count > 0 {
-            eprintln!(
-                "shipshape: gate failed: {count} finding(s) of severity {} or worse",
-                level.name()
-            );
-            failed = true;
+            .map(|path| {
+                Format::from_extension(path)
+                    .map(|f| (f, Some(path.clone())))
+                    .ok_or_else(|| {
+                        AppError::usage(
+                            format!("cannot tell the report format of `{}` from its extension", path.display()),
+                            Some("add --format before --output, e.g. `--format sarif --output report.out`"),
+                        )
+                    })
+            })
+            .collect();
+    }
+    if formats.len() != outputs.len() && formats.len() != outputs.len() + 1 {
+        return Err(AppError::usage(
+            format!(
+                "{} --format and {} --output: give one --output per --format (the last format may go to standard output)",
+                formats.len(),
+                outputs.len()
+            ),
+            Some("e.g. `--format json --output report.json --format sarif --output report.sarif`"),
+        ));
+    }
+    let stdout_count = formats.len() - outputs.len();
+    let mut out: Vec<(Format, Option<PathBuf>)> = formats
+        .iter()
+        .zip(
+            outputs
+                .iter()
+                .map(|p| Some(p.clone()))
+                .chain(std::iter::repeat_n(None, stdout_count)),
+        )
+        .map(|(f, p)| (*f, p))
+        .collect();
+    // Several files may share a format, never a path.
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, path) in &out {
+        if let Some(p) = path
+            && !seen.insert(p.clone())
+        {
+            return Err(AppError::usage(
+                format!("`{}` is given as --output twice", p.display()),
+                None,
+            ));
         }
     }
-    if failed {
-        Outcome::GateFailed
-    } else {
-        Outcome::Passed
-    }
+    out.sort_by_key(|(_, p)| p.is_none());
+    Ok(out)
 }
 
-/// Discovers and parses the folder to audit.
-fn load_project(args: &AuditArgs) -> Result<Project, AppError> {
-    let root = &args.path;
-    let path_error = |source| AppError::Path {
-        path: root.clone(),
+/// In GitHub Actions, `--format github` also fills the job summary (Markdown, appended as
+/// GitHub expects; the compact form when the full one would pass the 1 MiB limit).
+fn write_step_summary(report: &Report) -> Result<(), AppError> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let path = PathBuf::from(path);
+    let mut text = Vec::new();
+    let full = report::Options {
+        compact: false,
+        ..report::Options::default()
+    };
+    report::render(Format::Markdown, report, &mut text, &full)?;
+    if text.len() > 1_000_000 {
+        text.clear();
+        let compact = report::Options {
+            compact: true,
+            ..report::Options::default()
+        };
+        report::render(Format::Markdown, report, &mut text, &compact)?;
+    }
+    let err = |source| AppError::Output {
+        path: path.clone(),
         source,
     };
-    if !std::fs::metadata(root).map_err(path_error)?.is_dir() {
-        return Err(AppError::NotADirectory(root.clone()));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(err)?;
+    file.write_all(&text).map_err(err)
+}
+
+/// Prints each failed gate on stderr (a CI log shows why the step failed) and decides the exit.
+fn gate_outcome(report: &Report) -> Outcome {
+    for check in report.gate.iter().filter(|c| !c.passed) {
+        eprintln!("shipshape: gate failed: {}", check.message);
     }
-    let options = DiscoverOptions {
-        max_file_size: args.max_file_size,
+    if report.gate_passed() {
+        Outcome::Passed
+    } else {
+        Outcome::GateFailed
+    }
+}
+
+fn init(args: &InitArgs) -> Result<Outcome, AppError> {
+    let path = args.path.join(crate::config::FILE_NAMES[0]);
+    if !args.force
+        && let Some(existing) = crate::config::FILE_NAMES
+            .iter()
+            .map(|n| args.path.join(n))
+            .find(|p| p.exists())
+    {
+        return Err(AppError::usage(
+            format!("`{}` already exists", existing.display()),
+            Some("edit it, or pass --force to replace it with the starter"),
+        ));
+    }
+    write_atomically(&path, &|out| {
+        out.write_all(crate::config::STARTER.as_bytes())
+    })?;
+    println!(
+        "wrote {}: every setting is commented out; see docs/configuration.md",
+        path.display()
+    );
+    Ok(Outcome::Passed)
+}
+
+fn write_baseline(args: &BaselineArgs) -> Result<Outcome, AppError> {
+    let audit_args = AuditArgs {
+        path: args.path.clone(),
+        config: args.config.clone(),
+        ..AuditArgs::default()
     };
-    Project::load(root, &options).map_err(path_error)
+    let mut config = audit::resolve_config(&args.config, &args.path)?;
+    // A baseline records everything reported today, whatever an older baseline said.
+    config.baseline = None;
+    let (report, _project) = audit::build_report_with(&audit_args, &config)?;
+    let recorded = audit::fingerprint_all(report.findings);
+    let baseline = Baseline::from_findings(&recorded);
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.path.join(crate::baseline::DEFAULT_FILE));
+    let json = baseline.to_json();
+    write_atomically(&output, &|out| out.write_all(json.as_bytes()))?;
+    eprintln!(
+        "shipshape: recorded {} finding(s) in {}; audit with --baseline {} to report only new ones",
+        baseline.findings.len(),
+        output.display(),
+        output.display()
+    );
+    Ok(Outcome::Passed)
+}
+
+fn hook(args: &HookArgs) -> Result<Outcome, AppError> {
+    let root = &args.root;
+    let root_canonical = std::fs::canonicalize(root).map_err(|source| AppError::Path {
+        path: root.clone(),
+        source,
+    })?;
+    // pre-commit passes paths relative to the repository root; findings use the same form.
+    let only: Vec<String> = args
+        .files
+        .iter()
+        .map(|f| {
+            std::fs::canonicalize(f)
+                .ok()
+                .and_then(|abs| {
+                    abs.strip_prefix(&root_canonical)
+                        .ok()
+                        .map(|r| r.to_string_lossy().replace('\\', "/"))
+                })
+                .unwrap_or_else(|| f.to_string_lossy().trim_start_matches("./").to_string())
+        })
+        .collect();
+    let config = audit::resolve_config(&args.config, root)?;
+    let audit_args = AuditArgs {
+        path: root.clone(),
+        config: args.config.clone(),
+        only_files: Some(only),
+        fail_on: args.fail_on,
+        ..AuditArgs::default()
+    };
+    let mut thresholds_config = config.clone();
+    if args.fail_on.is_none() && config.fail_on.is_none() {
+        thresholds_config.fail_on = Some(Severity::Low);
+    }
+    // The hook judges the staged files, not the repository's score.
+    thresholds_config.fail_under = None;
+    thresholds_config
+        .categories
+        .values_mut()
+        .for_each(|c| c.min = None);
+    let (report, _) = audit::build_report_with(&audit_args, &thresholds_config)?;
+    let color = use_color(args.color, io::stdout().is_terminal());
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    ignore_broken_pipe(report::terminal::render_findings_only(
+        &report, &mut out, color,
+    ))?;
+    Ok(gate_outcome(&report))
 }
 
 fn list_files(args: &AuditArgs) -> Result<Outcome, AppError> {
-    let project = load_project(args)?;
+    let config = audit::resolve_config(&args.config, &args.path)?;
+    let project = audit::load_project(&args.path, &config, args.max_file_size)?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let result = (|| -> io::Result<()> {
@@ -251,6 +376,13 @@ fn explain(id: &str) -> Result<Outcome, AppError> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     ignore_broken_pipe(out.write_all(page.as_bytes()))?;
+    Ok(Outcome::Passed)
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<Outcome, AppError> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    ignore_broken_pipe(lock.write_all(bytes).and_then(|_| lock.flush()))?;
     Ok(Outcome::Passed)
 }
 

@@ -12,15 +12,21 @@ use crate::kind::FileKind;
 /// Files above this size are skipped with a notice rather than read.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
-#[derive(Debug, Clone)]
+/// Decides, from a path relative to the root and whether it is a folder, to leave it out.
+pub type Exclude = std::sync::Arc<dyn Fn(&str, bool) -> bool + Send + Sync>;
+
+#[derive(Clone)]
 pub struct DiscoverOptions {
     pub max_file_size: u64,
+    /// The config's `exclude` patterns; excluded paths are never read.
+    pub exclude: Option<Exclude>,
 }
 
 impl Default for DiscoverOptions {
     fn default() -> Self {
         DiscoverOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            exclude: None,
         }
     }
 }
@@ -49,17 +55,25 @@ pub struct Discovery {
 
 /// Walks `root`, honouring `.gitignore` (also outside a git checkout) and including hidden
 /// folders such as `.github/`; `.git/` and Terraform's provider cache are never entered.
-pub fn discover(root: &Path) -> std::io::Result<Discovery> {
+pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Discovery> {
     let root_canonical = fs::canonicalize(root)?;
+    let exclude = exclude.cloned();
+    let walk_root = root.to_path_buf();
     let walker = ignore::WalkBuilder::new(root)
         .require_git(false)
         .hidden(false)
         .follow_links(false)
         .parents(false)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let name = e.file_name();
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && (name == ".git" || name == ".terraform" || name == "node_modules"))
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && (name == ".git" || name == ".terraform" || name == "node_modules") {
+                return false;
+            }
+            match (&exclude, relative(&walk_root, e.path())) {
+                (Some(excluded), Some(rel)) if !rel.is_empty() => !excluded(&rel, is_dir),
+                _ => true,
+            }
         })
         .build();
 

@@ -28,21 +28,54 @@ pub enum AppError {
         help("`shipshape rules` lists every rule id{1}")
     )]
     UnknownRule(String, String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<crate::config::ConfigError>),
+    #[error("cannot read the configuration file `{path}`: {source}")]
+    #[diagnostic(
+        code(shipshape::config),
+        help("give an existing file with --config, or --no-config to use the defaults")
+    )]
+    ConfigRead {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{message}")]
+    #[diagnostic(code(shipshape::usage))]
+    Usage {
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
     #[error("writing the report failed: {0}")]
     Io(#[from] std::io::Error),
 }
 
 impl AppError {
     pub fn unknown_rule(id: &str) -> AppError {
-        let suggestion = crate::catalog::catalog()
-            .iter()
-            .map(|m| m.id.as_str())
-            .filter(|known| similar(known, id))
+        let suggestion = did_you_mean(id)
             .map(|s| format!("; did you mean `{s}`?"))
-            .next()
             .unwrap_or_default();
         AppError::UnknownRule(id.to_string(), suggestion)
     }
+
+    pub fn usage(message: impl Into<String>, help: Option<&str>) -> AppError {
+        AppError::Usage {
+            message: message.into(),
+            help: help.map(String::from),
+        }
+    }
+}
+
+/// The catalog rule id closest to a mistyped one.
+pub fn did_you_mean(id: &str) -> Option<&'static str> {
+    let ids = || crate::catalog::catalog().iter().map(|m| m.id.as_str());
+    ids()
+        .map(|known| (crate::config::edit_distance(known, id), known))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, known)| known)
+        .or_else(|| ids().find(|known| similar(known, id)))
 }
 
 /// A cheap "did you mean": shares a long prefix or differs only in the rule's kind prefix.

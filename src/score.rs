@@ -126,7 +126,21 @@ impl Tally {
     }
 }
 
-fn category_scores(tallies: &[Tally]) -> BTreeMap<Category, Option<f64>> {
+/// What the config changes in the arithmetic.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Category weights in the overall score; missing ones weigh 1.
+    pub weights: BTreeMap<Category, f64>,
+    /// Per-rule severities that replace the catalog's (and so the rule's weight).
+    pub severities: BTreeMap<String, Severity>,
+    /// Categories that score 0 instead of `n/a` when nothing was judged.
+    pub required: std::collections::BTreeSet<Category>,
+}
+
+fn category_scores(
+    tallies: &[Tally],
+    required: &std::collections::BTreeSet<Category>,
+) -> BTreeMap<Category, Option<f64>> {
     let mut sums: BTreeMap<Category, (f64, f64, usize)> = BTreeMap::new();
     for t in tallies {
         if let Some(ratio) = t.ratio() {
@@ -149,6 +163,11 @@ fn category_scores(tallies: &[Tally]) -> BTreeMap<Category, Option<f64>> {
                     Some(100.0 * num / den)
                 }
             });
+            let score = if score.is_none() && required.contains(c) {
+                Some(0.0)
+            } else {
+                score
+            };
             (*c, score)
         })
         .collect()
@@ -176,8 +195,16 @@ pub fn score(
     outcomes: &[RuleOutcome],
     failed_subjects: &BTreeMap<String, usize>,
     findings_per_category: &BTreeMap<Category, usize>,
-    weights: &BTreeMap<Category, f64>,
+    settings: &Settings,
 ) -> Scorecard {
+    let weights = &settings.weights;
+    let severity_of = |o: &RuleOutcome| {
+        settings
+            .severities
+            .get(&o.meta.id)
+            .copied()
+            .unwrap_or(o.meta.severity)
+    };
     let scored: Vec<&RuleOutcome> = outcomes
         .iter()
         .filter(|o| o.meta.category != Category::General)
@@ -186,12 +213,12 @@ pub fn score(
         .iter()
         .map(|o| Tally {
             category: o.meta.category,
-            weight: o.meta.severity.weight(),
+            weight: severity_of(o).weight(),
             evaluated: o.evaluated.len(),
             failed: failed_subjects.get(&o.meta.id).copied().unwrap_or(0),
         })
         .collect();
-    let cats = category_scores(&tallies);
+    let cats = category_scores(&tallies, &settings.required);
     let base = overall(&cats, weights);
 
     let gain_if_fixed = |fixed: &[usize]| -> f64 {
@@ -199,7 +226,8 @@ pub fn score(
         for &i in fixed {
             t[i].failed = 0;
         }
-        overall(&category_scores(&t), weights).unwrap_or(0.0) - base.unwrap_or(0.0)
+        overall(&category_scores(&t, &settings.required), weights).unwrap_or(0.0)
+            - base.unwrap_or(0.0)
     };
 
     let mut rules: Vec<RuleScore> = scored
@@ -210,7 +238,7 @@ pub fn score(
             id: o.meta.id.clone(),
             title: o.meta.title.clone(),
             category: o.meta.category,
-            severity: o.meta.severity,
+            severity: severity_of(o),
             effort: o.meta.effort,
             weight: t.weight,
             evaluated: t.evaluated,
@@ -237,7 +265,7 @@ pub fn score(
         ma.effort
             .cmp(&mb.effort)
             .then(gb.total_cmp(&ga))
-            .then(mb.severity.cmp(&ma.severity))
+            .then(severity_of(scored[b]).cmp(&severity_of(scored[a])))
             .then(ma.id.cmp(&mb.id))
     });
     let mut fixed = Vec::new();
@@ -360,11 +388,14 @@ mod tests {
         (outcomes, failed)
     }
 
-    fn weights(k8s: f64) -> BTreeMap<Category, f64> {
-        Category::SCORED
-            .iter()
-            .map(|c| (*c, if *c == Category::Kubernetes { k8s } else { 1.0 }))
-            .collect()
+    fn weights(k8s: f64) -> Settings {
+        Settings {
+            weights: Category::SCORED
+                .iter()
+                .map(|c| (*c, if *c == Category::Kubernetes { k8s } else { 1.0 }))
+                .collect(),
+            ..Settings::default()
+        }
     }
 
     #[test]
@@ -423,6 +454,23 @@ mod tests {
         // (45 × 1 + 100 × 3) / 4 = 86.25
         assert_eq!(card.overall, Some(86.3));
         assert_eq!(card.grade, Some(Grade::Good));
+    }
+
+    #[test]
+    fn severity_overrides_change_weights_and_required_categories_score_zero() {
+        let (outcomes, failed) = example();
+        let mut settings = weights(1.0);
+        // b (medium, failing everywhere) raised to critical: 100 × 5.625 / 17.5 = 32.1
+        settings.severities.insert("b".into(), Severity::Critical);
+        settings.required.insert(Category::Cicd);
+        let card = score(&outcomes, &failed, &BTreeMap::new(), &settings);
+        assert_eq!(card.categories[0].score, Some(32.1));
+        let rule = card.rules.iter().find(|r| r.id == "b").unwrap();
+        assert_eq!(rule.severity, Severity::Critical);
+        assert_eq!(card.categories[2].score, Some(0.0));
+        assert_eq!(card.categories[3].score, None);
+        // (32.1 + 100 + 0) / 3
+        assert_eq!(card.overall, Some(44.0));
     }
 
     #[test]

@@ -70,7 +70,7 @@ struct Loaded1 {
 impl Project {
     /// Discovers, reads and parses everything under `root`.
     pub fn load(root: &Path, options: &DiscoverOptions) -> std::io::Result<Project> {
-        let discovery = discover::discover(root)?;
+        let discovery = discover::discover(root, options.exclude.as_ref())?;
         let mut notices = discovery.notices;
 
         let loaded: Vec<Result<Option<Loaded1>, Notice>> = discovery

@@ -6,11 +6,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::Report;
+use super::{BaselineSummary, Report};
 use crate::catalog;
 use crate::discover::Notice;
+use crate::finding::Finding;
 use crate::finding::{Category, Related, Severity};
+use crate::gate::Check;
 use crate::score::{Grade, PlanStep, RuleScore};
+use crate::suppress::Reason;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -25,6 +28,44 @@ struct JsonReport<'a> {
     rules: &'a [RuleScore],
     plan: &'a [PlanStep],
     notices: &'a [Notice],
+    /// Findings left out of the score, each with what suppressed it.
+    suppressed: Vec<JsonSuppressed<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<JsonDiff<'a>>,
+    /// Every gate that was set, passed or not.
+    gate: &'a [Check],
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    suppressed_by: &'a Reason,
+}
+
+#[derive(Serialize)]
+struct JsonDiff<'a> {
+    base: &'a str,
+    commit: &'a str,
+    overall: ScoreChange,
+    categories: Vec<CategoryChange>,
+    new_findings: usize,
+    fixed_findings: usize,
+}
+
+#[derive(Serialize)]
+struct ScoreChange {
+    before: Option<f64>,
+    after: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct CategoryChange {
+    id: Category,
+    before: Option<f64>,
+    after: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -42,6 +83,9 @@ struct Summary<'a> {
     findings: usize,
     findings_by_severity: BTreeMap<&'static str, usize>,
     suppressed: usize,
+    /// The overall score had nothing been suppressed; present only when something was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score_unsuppressed: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<&'a str>,
 }
@@ -97,7 +141,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             files_by_kind: report.files.iter().map(|(k, n)| (k.name(), *n)).collect(),
             findings: report.findings.len(),
             findings_by_severity: by_severity,
-            suppressed: report.suppressed,
+            suppressed: report.suppressed.len(),
+            score_unsuppressed: report.overall_unsuppressed,
             note: report
                 .scorecard
                 .overall
@@ -118,34 +163,61 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 rules_applicable: c.rules_applicable,
             })
             .collect(),
-        findings: report
-            .findings
-            .iter()
-            .map(|f| {
-                let meta = catalog::lookup(&f.rule);
-                JsonFinding {
-                    rule: &f.rule,
-                    category: f.category,
-                    severity: f.severity,
-                    title: meta.map_or("", |m| m.title.as_str()),
-                    message: &f.message,
-                    path: &f.path,
-                    line: f.line,
-                    column: f.column,
-                    end_line: f.end_line,
-                    end_column: f.end_column,
-                    subject: &f.subject,
-                    fix: meta.map_or("", |m| m.fix.as_str()),
-                    docs: meta.map(|m| m.docs_path()).unwrap_or_default(),
-                    related: &f.related,
-                    suggestion: f.suggestion.as_deref(),
-                }
-            })
-            .collect(),
+        findings: report.findings.iter().map(json_finding).collect(),
         rules: &report.scorecard.rules,
         plan: &report.scorecard.plan,
         notices: &report.notices,
+        suppressed: report
+            .suppressed
+            .iter()
+            .map(|s| JsonSuppressed {
+                finding: json_finding(&s.finding),
+                suppressed_by: &s.suppressed_by,
+            })
+            .collect(),
+        baseline: report.baseline.as_ref(),
+        diff: report.diff.as_ref().map(|d| JsonDiff {
+            base: &d.base,
+            commit: &d.commit,
+            overall: ScoreChange {
+                before: d.overall.0,
+                after: d.overall.1,
+            },
+            categories: d
+                .categories
+                .iter()
+                .map(|(id, before, after)| CategoryChange {
+                    id: *id,
+                    before: *before,
+                    after: *after,
+                })
+                .collect(),
+            new_findings: d.new_findings,
+            fixed_findings: d.fixed_findings,
+        }),
+        gate: &report.gate,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+fn json_finding(f: &Finding) -> JsonFinding<'_> {
+    let meta = catalog::lookup(&f.rule);
+    JsonFinding {
+        rule: &f.rule,
+        category: f.category,
+        severity: f.severity,
+        title: meta.map_or("", |m| m.title.as_str()),
+        message: &f.message,
+        path: &f.path,
+        line: f.line,
+        column: f.column,
+        end_line: f.end_line,
+        end_column: f.end_column,
+        subject: &f.subject,
+        fix: meta.map_or("", |m| m.fix.as_str()),
+        docs: meta.map(|m| m.docs_path()).unwrap_or_default(),
+        related: &f.related,
+        suggestion: f.suggestion.as_deref(),
+    }
 }

@@ -10,7 +10,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
-use super::Report;
+use super::{Options, Report};
 use crate::catalog;
 use crate::finding::{Category, Finding, Severity};
 use crate::kind::FileKind;
@@ -21,12 +21,6 @@ const SCORECARD_STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
     .top_border(comfy_table::LineStyle::none().fill('─').junction('─'))
     .header_separator(comfy_table::LineStyle::none().fill('─').junction('─'))
     .bottom_border(comfy_table::LineStyle::none().fill('─').junction('─'));
-
-pub struct Options {
-    pub color: bool,
-    pub quiet: bool,
-    pub explain_score: bool,
-}
 
 pub fn render(report: &Report, out: &mut dyn Write, options: &Options) -> io::Result<()> {
     let style = Style {
@@ -41,7 +35,82 @@ pub fn render(report: &Report, out: &mut dyn Write, options: &Options) -> io::Re
         findings(report, out, &style)?;
     }
     next_steps(report, out, &style)?;
+    if !options.quiet {
+        suppressed(report, out)?;
+    }
     notices(report, out)?;
+    gate(report, out, &style)?;
+    Ok(())
+}
+
+/// The pre-commit view: the findings in the given files and the gate, nothing else.
+pub fn render_findings_only(report: &Report, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let style = Style { color };
+    if report.findings.is_empty() {
+        writeln!(out, "shipshape: no findings in the checked files")?;
+    } else {
+        findings(report, out, &style)?;
+    }
+    if !report.suppressed.is_empty() {
+        writeln!(
+            out,
+            "  {} finding(s) suppressed in these files",
+            report.suppressed.len()
+        )?;
+    }
+    gate(report, out, &style)
+}
+
+fn suppressed(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let listed: Vec<&crate::suppress::Suppressed> = report
+        .suppressed
+        .iter()
+        .filter(|s| s.suppressed_by.kind != crate::suppress::Kind::Baseline)
+        .collect();
+    if listed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Suppressed ({}):", listed.len())?;
+    for s in listed.iter().take(30) {
+        let f = &s.finding;
+        let by = &s.suppressed_by;
+        let origin = match by.kind {
+            crate::suppress::Kind::Config => format!("config {}", by.path),
+            _ => format!("{}:{}", by.path, by.line),
+        };
+        writeln!(
+            out,
+            "  {}:{} {} · by {} · {}",
+            f.path,
+            f.line,
+            f.rule,
+            origin,
+            by.reason.as_deref().unwrap_or("no reason given")
+        )?;
+    }
+    if listed.len() > 30 {
+        writeln!(
+            out,
+            "  … and {} more (see --format json)",
+            listed.len() - 30
+        )?;
+    }
+    writeln!(out)
+}
+
+fn gate(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    if report.gate.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", style.bold("Gate"))?;
+    for check in &report.gate {
+        let mark = if check.passed {
+            style.paint("32", "✓ pass")
+        } else {
+            style.paint("31", "✗ FAIL")
+        };
+        writeln!(out, "  {mark}  {:<22} {}", check.gate, check.message)?;
+    }
     Ok(())
 }
 
@@ -145,20 +214,87 @@ fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<
     if general > 0 {
         writeln!(
             out,
-            "  {general} input diagnostic(s) (parse errors, duplicate keys): not scored"
+            "  {general} input diagnostic(s) (parse errors, duplicate keys, unused suppressions): not scored"
         )?;
     }
-    if report.suppressed > 0 {
-        writeln!(out, "  {} finding(s) suppressed", report.suppressed)?;
+    if !report.suppressed.is_empty() {
+        let mut by_kind: std::collections::BTreeMap<crate::suppress::Kind, usize> =
+            std::collections::BTreeMap::new();
+        for s in &report.suppressed {
+            *by_kind.entry(s.suppressed_by.kind).or_default() += 1;
+        }
+        let parts: Vec<String> = by_kind
+            .iter()
+            .map(|(k, n)| format!("{} {n}", kind_name(*k)))
+            .collect();
+        let without = report
+            .overall_unsuppressed
+            .map(|o| format!("; counting them, the overall score would be {o:.0}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {} finding(s) suppressed ({}), not scored{without}",
+            report.suppressed.len(),
+            parts.join(", ")
+        )?;
+    }
+    if let Some(b) = &report.baseline {
+        writeln!(
+            out,
+            "  baseline {}: {} known finding(s) set aside, {} new",
+            b.path, b.known, b.new
+        )?;
+        if !b.absent.is_empty() {
+            writeln!(
+                out,
+                "  {} recorded finding(s) are gone (fixed?): refresh with `shipshape baseline`",
+                b.absent.len()
+            )?;
+        }
+    }
+    if let Some(d) = &report.diff {
+        let short: String = d.commit.chars().take(10).collect();
+        writeln!(out, "\n  Compared with {} ({short}):", d.base)?;
+        writeln!(
+            out,
+            "    {:<26} {}",
+            "overall",
+            crate::gate::delta(d.overall.0, d.overall.1)
+        )?;
+        for (c, before, after) in &d.categories {
+            if before.is_some() || after.is_some() {
+                writeln!(
+                    out,
+                    "    {:<26} {}",
+                    c.title(),
+                    crate::gate::delta(*before, *after)
+                )?;
+            }
+        }
+        writeln!(
+            out,
+            "    {} new finding(s), {} fixed",
+            d.new_findings, d.fixed_findings
+        )?;
     }
     writeln!(out)
+}
+
+fn kind_name(kind: crate::suppress::Kind) -> &'static str {
+    match kind {
+        crate::suppress::Kind::Inline => "inline",
+        crate::suppress::Kind::File => "whole-file",
+        crate::suppress::Kind::Annotation => "annotation",
+        crate::suppress::Kind::Config => "config",
+        crate::suppress::Kind::Baseline => "baseline",
+    }
 }
 
 fn explain_score(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "How the score is computed")?;
     writeln!(
         out,
-        "  rule weight by severity: critical 10, high 7.5, medium 5, low 2.5, info 0\n  category = 100 × Σ(weight × pass ratio) / Σ weight over applicable rules\n  overall  = mean of applicable categories (weights 1)\n"
+        "  rule weight by severity: critical 10, high 7.5, medium 5, low 2.5, info 0\n  category = 100 × Σ(weight × pass ratio) / Σ weight over applicable rules\n  overall  = Σ(category weight × category score) / Σ category weights over applicable categories\n"
     )?;
     let mut table = Table::new();
     table.load_style(comfy_table::presets::NOTHING);

@@ -180,11 +180,11 @@ pub fn registry() -> &'static [Entry] {
     })
 }
 
-/// Runs the selected rules (all when `only` is empty) over the project.
-pub fn run(project: &Project, only: &[String]) -> Vec<RuleOutcome> {
+/// Runs every rule `selected` accepts over the project, in parallel.
+pub fn run(project: &Project, selected: &(dyn Fn(&str) -> bool + Sync)) -> Vec<RuleOutcome> {
     registry()
         .par_iter()
-        .filter(|(id, _)| only.is_empty() || only.iter().any(|o| o == id))
+        .filter(|(id, _)| selected(id))
         .map(|(id, rule)| {
             let meta = catalog::lookup(id)
                 .unwrap_or_else(|| panic!("internal error: rule {id} has no catalog entry"));

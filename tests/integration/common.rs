@@ -11,16 +11,15 @@ pub fn repo_root() -> PathBuf {
 pub fn audit_args(path: &Path, rules: &[&str]) -> AuditArgs {
     AuditArgs {
         path: path.to_path_buf(),
-        format: Format::Json,
-        output: None,
+        format: vec![Format::Json],
         color: ColorChoice::Never,
-        quiet: false,
-        explain_score: false,
-        list_files: false,
-        fail_under: None,
-        fail_on: None,
         rules: rules.iter().map(|s| s.to_string()).collect(),
-        max_file_size: shipshape::discover::DEFAULT_MAX_FILE_SIZE,
+        // Fixtures are judged as written: a config file in the checkout must not change them.
+        config: shipshape::cli::ConfigArgs {
+            no_config: true,
+            ..Default::default()
+        },
+        ..AuditArgs::default()
     }
 }
 

@@ -51,8 +51,17 @@ impl Rule for YamlDuplicateKey {
     }
 }
 
+/// Findings the pipeline itself makes after the rules ran: suppressions that matched nothing
+/// (`suppress.rs`) and required categories with nothing to judge (`audit.rs`). Registered so the
+/// catalog and the registry stay one list, and so `--rule` and the config can name them.
+pub struct ReportedByPipeline;
+
+impl Rule for ReportedByPipeline {}
+
 /// This kind's rules, by id.
 pub const RULES: &[(&str, &dyn Rule)] = &[
     ("parse-error", &ParseError),
+    ("required-category-empty", &ReportedByPipeline),
+    ("unused-suppression", &ReportedByPipeline),
     ("yaml-duplicate-key", &YamlDuplicateKey),
 ];
