@@ -56,6 +56,15 @@ impl RuleMeta {
     pub fn docs_path(&self) -> String {
         format!("docs/rules/{}.md", self.id)
     }
+
+    /// The rule's page in the published repository, for reports read away from a checkout.
+    pub fn docs_url(&self) -> String {
+        format!(
+            "{}/blob/main/{}",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.docs_path()
+        )
+    }
 }
 
 /// All catalog entries sorted by id. Panics only if the embedded catalog itself is broken,
