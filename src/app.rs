@@ -58,6 +58,7 @@ fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
     // Decided before the audit runs: a usage error must not leave a partial report behind.
     let destinations = destinations(args)?;
     let (report, _project) = build_report(args)?;
+    let render_started = std::time::Instant::now();
     for (format, destination) in &destinations {
         let to_tty = destination.is_none() && io::stdout().is_terminal();
         let options = report::Options {
@@ -70,14 +71,18 @@ fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
         match destination {
             Some(path) => write_atomically(path, &render)?,
             None => {
+                // stdout is line-buffered: a large report would cost a write per line.
                 let stdout = io::stdout();
-                let mut lock = stdout.lock();
-                ignore_broken_pipe(render(&mut lock).and_then(|_| lock.flush()))?;
+                let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+                ignore_broken_pipe(render(&mut out).and_then(|_| out.flush()))?;
             }
         }
         if *format == Format::Github {
             write_step_summary(&report)?;
         }
+    }
+    if args.timings {
+        print_timings(&report, render_started.elapsed());
     }
     Ok(gate_outcome(&report))
 }
@@ -172,6 +177,24 @@ fn write_step_summary(report: &Report) -> Result<(), AppError> {
         .open(&path)
         .map_err(err)?;
     file.write_all(&text).map_err(err)
+}
+
+fn print_timings(report: &Report, render: std::time::Duration) {
+    let total: std::time::Duration = report
+        .timings
+        .iter()
+        .map(|(_, d)| *d)
+        .sum::<std::time::Duration>()
+        + render;
+    eprintln!("shipshape: timings (wall)");
+    for (name, d) in report.timings.iter().chain([("render", render)].iter()) {
+        eprintln!(
+            "  {name:<15} {:>8.1} ms  {:>3.0}%",
+            d.as_secs_f64() * 1e3,
+            100.0 * d.as_secs_f64() / total.as_secs_f64().max(1e-9)
+        );
+    }
+    eprintln!("  {:<15} {:>8.1} ms", "total", total.as_secs_f64() * 1e3);
 }
 
 /// Prints each failed gate on stderr (a CI log shows why the step failed) and decides the exit.
@@ -413,12 +436,13 @@ fn write_atomically(
     };
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         // /dev/null, /dev/stdout or a pipe: nothing to replace atomically, write straight in.
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .write(true)
             .open(path)
             .map_err(err)?;
-        render(&mut file).map_err(err)?;
-        return file.flush().map_err(err);
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        render(&mut out).map_err(err)?;
+        return out.flush().map_err(err);
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

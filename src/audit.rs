@@ -109,6 +109,12 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
             args.rules.iter().any(|r| r == id)
         }
     };
+    let mut timings = project.timings.clone();
+    let mut phase = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
+        timings.push((name, phase.elapsed()));
+        phase = Instant::now();
+    };
     let outcomes = rules::run(&project, &selected);
     let severities = config.severity_overrides();
     let mut findings: Vec<Finding> = outcomes
@@ -146,6 +152,7 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
         suppressed = applied.suppressed;
     }
 
+    lap("check", &mut timings);
     let mut baseline_summary = None;
     if let (Some(baseline), Some(path)) = (&baseline, &baseline_path) {
         let fingerprinted = fingerprint_all(findings);
@@ -172,6 +179,7 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
     findings.dedup();
     suppressed.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
 
+    lap("suppress", &mut timings);
     let settings = score::Settings {
         weights: config.category_weights(),
         severities,
@@ -216,6 +224,7 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
         Some(rev) => Some(diff_against(rev, args, config, &findings, &scorecard)?),
         None => None,
     };
+    lap("score", &mut timings);
     let thresholds = thresholds(args, config);
     let gate = gate::evaluate(&thresholds, &scorecard, &findings, diff.as_ref());
 
@@ -238,6 +247,7 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
         notices: project.notices.clone(),
         sources,
         elapsed: started.elapsed(),
+        timings,
     };
     Ok((report, project))
 }

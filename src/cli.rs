@@ -192,6 +192,10 @@ pub struct AuditArgs {
     #[arg(long, help_heading = "Output")]
     pub explain_score: bool,
 
+    /// Print the wall time of each phase (discover, parse, model, check, score, render) on stderr
+    #[arg(long, help_heading = "Output")]
+    pub timings: bool,
+
     /// List the files found and the kind each was recognised as, then exit
     #[arg(long, help_heading = "Output")]
     pub list_files: bool,
@@ -325,6 +329,7 @@ impl Default for AuditArgs {
             color: ColorChoice::Auto,
             quiet: false,
             explain_score: false,
+            timings: false,
             list_files: false,
             fail_under: None,
             fail_on: None,

@@ -49,6 +49,8 @@ pub struct Project {
     pub failures: Vec<ParseFailure>,
     pub duplicate_keys: Vec<(FileId, DuplicateKey)>,
     pub notices: Vec<Notice>,
+    /// Wall time of each loading phase, for `--timings`.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 enum Content {
@@ -70,8 +72,10 @@ struct Loaded1 {
 impl Project {
     /// Discovers, reads and parses everything under `root`.
     pub fn load(root: &Path, options: &DiscoverOptions) -> std::io::Result<Project> {
+        let started = std::time::Instant::now();
         let discovery = discover::discover(root, options.exclude.as_ref())?;
         let mut notices = discovery.notices;
+        let discovered = started.elapsed();
 
         let loaded: Vec<Result<Option<Loaded1>, Notice>> = discovery
             .candidates
@@ -79,6 +83,7 @@ impl Project {
             .map(|candidate| load_one(candidate, options))
             .collect();
 
+        let parsed = started.elapsed();
         let mut project = Project::default();
         let mut yaml_docs: Vec<(FileId, Vec<Node>)> = Vec::new();
         for item in loaded {
@@ -144,7 +149,6 @@ impl Project {
                 text: item.text.into(),
             });
         }
-
         let namespaces = kustomize_namespaces(&project.files, &yaml_docs);
         for (file, docs) in yaml_docs {
             let kind = match project.files[file].kind {
@@ -172,12 +176,24 @@ impl Project {
             }
         }
         super::lb::resolve_nginx_includes(&project.files, &mut project.nginx);
-        project.ci = Ci::build(&mut project.files, &mut project.other_yaml);
+        // Terraform reads only its own files: it is modelled beside CI and monitoring, which
+        // take their YAML out of `other_yaml` one after the other.
+        let (terraform, (ci, obs)) = rayon::join(
+            || Terraform::build(&project.files),
+            || {
+                let mut ci = Ci::build(&project.files, &mut project.other_yaml);
+                ci.collect_k8s(&project.k8s);
+                let obs =
+                    Observability::build(&project.files, &mut project.other_yaml, &project.k8s);
+                (ci, obs)
+            },
+        );
+        (project.terraform, project.ci, project.obs) = (terraform, ci, obs);
+        for &file in &project.ci.included_gitlab {
+            project.files[file].kind = FileKind::GitlabCi;
+        }
         project.failures.append(&mut project.ci.invalid);
-        project.ci.collect_k8s(&project.k8s);
-        project.obs = Observability::build(&project.files, &mut project.other_yaml, &project.k8s);
         project.failures.append(&mut project.obs.invalid);
-        project.terraform = Terraform::build(&project.files);
         project.failures.append(&mut project.terraform.failures);
         project.helm = Helm::build(&project.files, &project.other_yaml);
         project.failures.append(&mut project.helm.failures);
@@ -196,6 +212,11 @@ impl Project {
         }
         notices.sort();
         project.notices = notices;
+        project.timings = vec![
+            ("discover", discovered),
+            ("read and parse", parsed - discovered),
+            ("model", started.elapsed() - parsed),
+        ];
         Ok(project)
     }
 

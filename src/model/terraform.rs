@@ -20,6 +20,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Body, Structure};
@@ -258,30 +260,39 @@ pub struct Terraform {
     pub failures: Vec<ParseFailure>,
 }
 
+/// A parsed file's blocks and top-level attributes (`None` for Terragrunt, only checked).
+type ParseResult = Result<Option<(Vec<Block>, Vec<Attr>)>, ParseFailure>;
+
 impl Terraform {
     pub fn build(files: &[SourceFile]) -> Terraform {
         let mut tf = Terraform::default();
-        for (id, source) in files.iter().enumerate() {
-            let is_vars = match source.kind {
-                FileKind::Terraform => false,
-                FileKind::TerraformVars if !source.path.ends_with(".json") => true,
-                // Terragrunt configurations are HCL too: checked for syntax, not modelled.
-                FileKind::Terragrunt => {
-                    if let Err(failure) = parse(&source.text, id) {
-                        tf.failures.push(failure);
+        // hcl-edit parsing is the costly part: every file in parallel, in file order.
+        let parsed: Vec<(FileId, bool, ParseResult)> = files
+            .par_iter()
+            .enumerate()
+            .filter_map(|(id, source)| {
+                let is_vars = match source.kind {
+                    FileKind::Terraform => false,
+                    FileKind::TerraformVars if !source.path.ends_with(".json") => true,
+                    // Terragrunt configurations are HCL too: checked for syntax, not modelled.
+                    FileKind::Terragrunt => {
+                        return Some((id, false, parse(&source.text, id).map(|_| None)));
                     }
-                    continue;
-                }
-                _ => continue,
-            };
-            match parse(&source.text, id) {
-                Ok((blocks, attrs)) => tf.files.push(TfFile {
+                    _ => return None,
+                };
+                Some((id, is_vars, parse(&source.text, id).map(Some)))
+            })
+            .collect();
+        for (id, is_vars, result) in parsed {
+            match result {
+                Ok(Some((blocks, attrs))) => tf.files.push(TfFile {
                     file: id,
-                    path: source.path.clone(),
+                    path: files[id].path.clone(),
                     is_vars,
                     blocks,
                     attrs,
                 }),
+                Ok(None) => {}
                 Err(failure) => tf.failures.push(failure),
             }
         }

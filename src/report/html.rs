@@ -1192,6 +1192,7 @@ mod tests {
             }],
             sources: BTreeMap::new(),
             elapsed: std::time::Duration::from_millis(12),
+            timings: Vec::new(),
         }
     }
 

@@ -41,6 +41,9 @@ pub struct Report {
     /// Source text per path of the files with findings, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
     pub elapsed: std::time::Duration,
+    /// Wall time per phase (discover, read and parse, model, check, suppress, score), for
+    /// `--timings`; never in a rendered report, which must be deterministic.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How the findings compared with the baseline file.

@@ -1026,39 +1026,36 @@ fn find_command(words: &[(usize, String)], pattern: &str) -> Option<usize> {
     })
 }
 
-/// True when `phrase` occurs as whole words in a name (ids use `-` and `_` as spaces).
-fn name_has(name: &str, phrase: &str) -> bool {
-    let normal: String = name
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '/' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let normal = format!(
-        " {} ",
-        normal.split_whitespace().collect::<Vec<_>>().join(" ")
-    );
-    let phrase: String = phrase
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '/' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let needle = format!(
-        " {} ",
-        phrase.split_whitespace().collect::<Vec<_>>().join(" ")
-    );
+/// A name as `name_has` compares it: lowercase words separated by single spaces, padded with
+/// one space on each side (ids use `-` and `_` as spaces).
+fn normal_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push(' ');
+    for c in name.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '/' {
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+/// True when `phrase` occurs as whole words in a name already made `normal_name`.
+fn normal_has(normal: &str, phrase: &str) -> bool {
+    let needle = normal_name(phrase);
     normal.contains(&needle)
         && !(phrase == "integration" && normal.contains(" continuous integration "))
+}
+
+/// True when `phrase` occurs as whole words in a name (ids use `-` and `_` as spaces).
+#[cfg(test)]
+fn name_has(name: &str, phrase: &str) -> bool {
+    normal_has(&normal_name(name), phrase)
 }
 
 /// Collects evidence into `caps` for one place that does work.
@@ -1287,17 +1284,20 @@ impl Collector<'_> {
     }
 
     fn named(&mut self, name: &str, span: Span, runs_commands: bool, is_job: bool) {
+        let normal = normal_name(name);
         for (capability, phrases) in NAMED {
             if *capability == LicenseCheck && !runs_commands {
                 continue;
             }
-            if let Some(p) = phrases.iter().find(|p| name_has(name, p)) {
+            if let Some(p) = phrases.iter().find(|p| normal_has(&normal, p)) {
                 self.add(*capability, span, format!("\"{name}\" ({p})"));
             }
         }
         if runs_commands
             && !is_job
-            && (name_has(name, "test") || name_has(name, "tests") || name_has(name, "unit tests"))
+            && ["test", "tests", "unit tests"]
+                .iter()
+                .any(|p| normal_has(&normal, p))
         {
             self.add(Tests, span, format!("\"{name}\""));
         }

@@ -37,6 +37,8 @@ pub struct Ci {
     /// Files of a CI kind whose YAML parsed but is not that kind's structure (a workflow with
     /// no `jobs:`, an action with no `runs:`): reported as located parse errors.
     pub invalid: Vec<ParseFailure>,
+    /// Files a GitLab pipeline includes, sorted: GitLab CI whatever their name says.
+    pub included_gitlab: Vec<FileId>,
 }
 
 /// GitHub environments that publish packages or documentation rather than deploy a service.
@@ -65,7 +67,10 @@ const PUBLISH_ENVIRONMENTS: &[&str] = &[
 impl Ci {
     /// Builds the model from the parsed YAML of CI kinds, taking those documents out of `yaml`.
     /// Local GitLab includes found among the remaining documents become part of their pipeline.
-    pub fn build(files: &mut [SourceFile], yaml: &mut Vec<(FileId, Vec<Node>)>) -> Ci {
+    /// Builds the CI model from the parsed YAML it owns (taken out of `yaml`). Files a GitLab
+    /// pipeline includes are GitLab CI too: they are listed in `included_gitlab` for the caller
+    /// to re-kind, so this can run beside other readers of `files`.
+    pub fn build(files: &[SourceFile], yaml: &mut Vec<(FileId, Vec<Node>)>) -> Ci {
         let mut ci = Ci::default();
         let (mine, rest): (Vec<_>, Vec<_>) =
             std::mem::take(yaml).into_iter().partition(|(f, _)| {
@@ -138,10 +143,12 @@ impl Ci {
                 _ => {}
             }
         }
-        for file in included {
-            files[file].kind = FileKind::GitlabCi;
-        }
-        yaml.retain(|(f, _)| files[*f].kind != FileKind::GitlabCi);
+        included.sort_unstable();
+        included.dedup();
+        yaml.retain(|(f, _)| {
+            files[*f].kind != FileKind::GitlabCi && included.binary_search(f).is_err()
+        });
+        ci.included_gitlab = included;
         ci.renovate = kinds(files, FileKind::Renovate);
         ci.other = kinds(files, FileKind::OtherCi);
         ci.collect(files);

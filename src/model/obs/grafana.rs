@@ -22,11 +22,16 @@ impl Dashboard {
     /// `None` when the JSON is not a dashboard (no `panels`/`rows`, or not JSON at all).
     pub fn from_text(file: FileId, text: &str) -> Option<Dashboard> {
         let value: Value = serde_json::from_str(text).ok()?;
+        Dashboard::from_value(file, text, &value)
+    }
+
+    /// A dashboard from its parsed JSON; `text` locates the title.
+    pub fn from_value(file: FileId, text: &str, value: &Value) -> Option<Dashboard> {
         // Dashboards exported for sharing wrap the model in `dashboard`.
         let model = value
             .get("dashboard")
             .filter(|d| d.is_object())
-            .unwrap_or(&value);
+            .unwrap_or(value);
         let has_panels = model.get("panels").is_some() || model.get("rows").is_some();
         if !has_panels {
             return None;

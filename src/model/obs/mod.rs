@@ -12,6 +12,7 @@ use alertmanager::Alertmanager;
 use grafana::{Dashboard, Provisioning};
 use otel::Collector;
 use prometheus::{PromConfig, PromRule, RuleGroup, rules_of};
+use rayon::prelude::*;
 
 use crate::kind::FileKind;
 use crate::model::image::image_matches;
@@ -123,6 +124,26 @@ pub const CENTRAL_LOG_DRIVERS: &[&str] = &[
     "etwlogs",
 ];
 
+/// A dashboard file: its model, `None` when the JSON is no dashboard, or a located error when
+/// Grafana could not load it.
+fn dashboard_of(file: FileId, source: &SourceFile) -> Result<Option<Dashboard>, ParseFailure> {
+    match serde_json::from_str::<serde_json::Value>(&source.text) {
+        Ok(value) => Ok(Dashboard::from_value(file, &source.text, &value)),
+        Err(e) => {
+            let line_start = source.lines.line_start(e.line()).unwrap_or(0);
+            let offset = crate::parse::span::floor_char_boundary(
+                &source.text,
+                (line_start + e.column().saturating_sub(1)).min(source.text.len()),
+            );
+            Err(ParseFailure {
+                file,
+                message: format!("dashboard is not valid JSON: {e}"),
+                offset,
+            })
+        }
+    }
+}
+
 impl Observability {
     /// Builds the model from parsed YAML of monitoring kinds (taking those documents out of
     /// `yaml`), dashboards' JSON text, and `PrometheusRule` objects.
@@ -189,26 +210,21 @@ impl Observability {
                 rules_of(obj.file, groups, &mut obs.groups, &mut obs.rules);
             }
         }
-        for (file, source) in files.iter().enumerate() {
-            if source.kind != FileKind::GrafanaDashboard {
-                continue;
-            }
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&source.text) {
-                // A dashboard Grafana cannot load: located like every other parse error.
-                let line_start = source.lines.line_start(e.line()).unwrap_or(0);
-                let offset = crate::parse::span::floor_char_boundary(
-                    &source.text,
-                    (line_start + e.column().saturating_sub(1)).min(source.text.len()),
-                );
-                obs.invalid.push(ParseFailure {
-                    file,
-                    message: format!("dashboard is not valid JSON: {e}"),
-                    offset,
-                });
-                continue;
-            }
-            if let Some(d) = Dashboard::from_text(file, &source.text) {
-                obs.dashboards.push(d);
+        obs.rules
+            .par_iter_mut()
+            .for_each(prometheus::PromRule::analyse);
+        // JSON and PromQL parsing dominate: dashboards are read in parallel, in file order.
+        let dashboards: Vec<Result<Option<Dashboard>, ParseFailure>> = files
+            .par_iter()
+            .enumerate()
+            .filter(|(_, source)| source.kind == FileKind::GrafanaDashboard)
+            .map(|(file, source)| dashboard_of(file, source))
+            .collect();
+        for d in dashboards {
+            match d {
+                Ok(Some(d)) => obs.dashboards.push(d),
+                Ok(None) => {}
+                Err(failure) => obs.invalid.push(failure),
             }
         }
         // Dashboards shipped in ConfigMaps for the Grafana sidecar.

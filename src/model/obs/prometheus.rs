@@ -62,6 +62,18 @@ pub struct PromRule {
 }
 
 impl PromRule {
+    /// Parses and classifies the rule's expression.
+    pub fn analyse(&mut self) {
+        self.analysis = self.expr.as_ref().map(|(e, _)| {
+            if crate::parse::is_templated(e) && e.contains("{{") {
+                // Helm-templated expressions are judged once rendered.
+                Ok(Facts::default())
+            } else {
+                promql::analyse(e)
+            }
+        });
+    }
+
     pub fn label(&self, key: &str) -> Option<&str> {
         self.labels
             .iter()
@@ -230,14 +242,6 @@ pub fn rules_of(
                     .map(|(k, _, v)| (k.to_string(), v.as_str().unwrap_or("").to_string()))
                     .collect()
             };
-            let analysis = expr.as_ref().map(|(e, _)| {
-                if crate::parse::is_templated(e) && e.contains("{{") {
-                    // Helm-templated expressions are judged once rendered.
-                    Ok(Facts::default())
-                } else {
-                    promql::analyse(e)
-                }
-            });
             out.push(PromRule {
                 file,
                 group: name.clone(),
@@ -252,7 +256,8 @@ pub fn rules_of(
                 for_,
                 labels: pairs("labels"),
                 annotations: pairs("annotations").into_iter().map(|(k, _)| k).collect(),
-                analysis,
+                // Filled by `PromRule::analyse`, in parallel over every rule.
+                analysis: None,
                 ambiguous: alert.is_some() == record.is_some(),
             });
         }

@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use super::signals::{
-    Service, Svc, compose_names, compose_project_files, is_operator_kind, metrics_collected,
-    same_scope, scrape_annotated, services, services_selecting,
+    ComposeProjects, Service, Svc, compose_names, is_operator_kind, metrics_collected, same_scope,
+    scrape_annotated, services, services_selecting,
 };
 use crate::discover::split_dir;
 use crate::model::Project;
@@ -31,8 +31,9 @@ impl Rule for CrossServiceNotScraped {
         let all = services(project);
         let judged = |s: &&Service<'_>| s.is_app() || s.roles.exporter;
         let dirs: BTreeSet<&str> = all.iter().filter_map(|s| s.compose_dir(project)).collect();
+        let compose_projects = ComposeProjects::new(project);
         for dir in dirs {
-            let Some(scrape) = compose_targets(project, dir) else {
+            let Some(scrape) = compose_targets(project, &compose_projects, dir) else {
                 continue;
             };
             for service in all
@@ -131,13 +132,17 @@ struct Scrape {
     configs: Vec<FileId>,
 }
 
-fn compose_targets(project: &Project, dir: &str) -> Option<Scrape> {
+fn compose_targets(
+    project: &Project,
+    compose_projects: &ComposeProjects<'_>,
+    dir: &str,
+) -> Option<Scrape> {
     let paths = project
         .obs
         .prometheus
         .iter()
         .map(|c| (c.file, project.path(c.file)));
-    let files = compose_project_files(project, dir, paths);
+    let files = compose_projects.files(dir, paths);
     if files.is_empty() {
         return None;
     }

@@ -9,7 +9,7 @@
 //! PodMonitors under the same top-level folder that watch its namespace, and with the tracing
 //! set up in its folder or a folder above it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::discover::split_dir;
 use crate::kind::FileKind;
@@ -698,21 +698,15 @@ pub(crate) fn scrape_configs_key(project: &Project, config: &PromConfig) -> Span
 
 /// Folders and files a compose project's services bind-mount from the repository, resolved
 /// against the compose file's folder.
-pub(crate) fn bind_sources(project: &Project, compose_dir: &str) -> Vec<String> {
+fn bind_sources(compose: &ComposeFile, compose_dir: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for compose in project
-        .compose
-        .iter()
-        .filter(|c| split_dir(project.path(c.file)).0 == compose_dir)
-    {
-        for service in &compose.services {
-            for (mount, _) in service.mounts() {
-                if let Mount::Bind { source, .. } = mount {
-                    if is_templated(&source) || source.starts_with('/') || source.starts_with('~') {
-                        continue;
-                    }
-                    out.push(normalize(&format!("{compose_dir}{source}")));
+    for service in &compose.services {
+        for (mount, _) in service.mounts() {
+            if let Mount::Bind { source, .. } = mount {
+                if is_templated(&source) || source.starts_with('/') || source.starts_with('~') {
+                    continue;
                 }
+                out.push(normalize(&format!("{compose_dir}{source}")));
             }
         }
     }
@@ -721,47 +715,61 @@ pub(crate) fn bind_sources(project: &Project, compose_dir: &str) -> Vec<String> 
 
 /// Whether `path` is `source` or lies below it.
 pub(crate) fn under(path: &str, source: &str) -> bool {
-    path == source || source.is_empty() || path.starts_with(&format!("{source}/"))
+    path == source
+        || source.is_empty()
+        || (path.len() > source.len()
+            && path.starts_with(source)
+            && path.as_bytes()[source.len()] == b'/')
 }
 
-/// The files of `paths` that belong to the compose project in `compose_dir`: those its services
-/// mount, else those in its folder or below that no other compose project mounts.
-pub(crate) fn compose_project_files<'a>(
-    project: &Project,
-    compose_dir: &str,
-    paths: impl Iterator<Item = (FileId, &'a str)> + Clone,
-) -> Vec<FileId> {
-    let mounts = bind_sources(project, compose_dir);
-    let mounted: Vec<FileId> = paths
-        .clone()
-        .filter(|(_, p)| mounts.iter().any(|m| !m.is_empty() && under(p, m)))
-        .map(|(f, _)| f)
-        .collect();
-    if !mounted.is_empty() {
-        return mounted;
+/// The compose projects of a repository, by folder, with what each bind-mounts: built once, so
+/// assigning files to projects is not quadratic in the number of compose files.
+pub(crate) struct ComposeProjects<'p> {
+    mounts: BTreeMap<&'p str, Vec<String>>,
+}
+
+impl<'p> ComposeProjects<'p> {
+    pub(crate) fn new(project: &'p Project) -> Self {
+        let mut mounts: BTreeMap<&'p str, Vec<String>> = BTreeMap::new();
+        for compose in &project.compose {
+            let dir = split_dir(project.path(compose.file)).0;
+            let sources = bind_sources(compose, dir);
+            mounts.entry(dir).or_default().extend(sources);
+        }
+        ComposeProjects { mounts }
     }
-    let other_dirs: BTreeSet<&str> = project
-        .compose
-        .iter()
-        .map(|c| split_dir(project.path(c.file)).0)
-        .filter(|d| *d != compose_dir)
-        .collect();
-    let other_mounts: Vec<String> = other_dirs
-        .iter()
-        .flat_map(|d| bind_sources(project, d))
-        .filter(|m| !m.is_empty())
-        .collect();
-    paths
-        .filter(|(_, p)| p.starts_with(compose_dir))
-        .filter(|(_, p)| !other_mounts.iter().any(|m| under(p, m)))
-        // A nested compose project owns the files of its own folder.
-        .filter(|(_, p)| {
-            !other_dirs.iter().any(|d| {
-                d.len() > compose_dir.len() && d.starts_with(compose_dir) && p.starts_with(d)
+
+    /// The files of `paths` that belong to the compose project in `compose_dir`: those its
+    /// services mount, else those in its folder or below that no other compose project mounts.
+    pub(crate) fn files<'a>(
+        &self,
+        compose_dir: &str,
+        paths: impl Iterator<Item = (FileId, &'a str)> + Clone,
+    ) -> Vec<FileId> {
+        let own: &[String] = self.mounts.get(compose_dir).map_or(&[], Vec::as_slice);
+        let mounted: Vec<FileId> = paths
+            .clone()
+            .filter(|(_, p)| own.iter().any(|m| !m.is_empty() && under(p, m)))
+            .map(|(f, _)| f)
+            .collect();
+        if !mounted.is_empty() {
+            return mounted;
+        }
+        let others = || self.mounts.iter().filter(|(d, _)| **d != compose_dir);
+        paths
+            .filter(|(_, p)| p.starts_with(compose_dir))
+            .filter(|(_, p)| {
+                !others().any(|(_, ms)| ms.iter().any(|m| !m.is_empty() && under(p, m)))
             })
-        })
-        .map(|(f, _)| f)
-        .collect()
+            // A nested compose project owns the files of its own folder.
+            .filter(|(_, p)| {
+                !others().any(|(d, _)| {
+                    d.len() > compose_dir.len() && d.starts_with(compose_dir) && p.starts_with(d)
+                })
+            })
+            .map(|(f, _)| f)
+            .collect()
+    }
 }
 
 /// Names other containers can reach a compose service by: its name, `container_name`,
@@ -944,13 +952,16 @@ impl<'p> Tracing<'p> {
             .iter()
             .filter_map(|s| s.compose_dir(project))
             .collect();
+        let compose_projects = ComposeProjects::new(project);
         for dir in dirs {
-            let traced_configs =
-                !compose_project_files(project, dir, traces_paths.iter().copied()).is_empty();
+            let traced_configs = !compose_projects
+                .files(dir, traces_paths.iter().copied())
+                .is_empty();
             // A collector whose configuration is found here and has no traces pipeline
             // carries other signals only.
-            let collector_configs =
-                !compose_project_files(project, dir, collector_paths.iter().copied()).is_empty();
+            let collector_configs = !compose_projects
+                .files(dir, collector_paths.iter().copied())
+                .is_empty();
             let traced = traced_configs
                 || services.iter().zip(&instrumented).any(|(s, inst)| {
                     s.compose_dir(project) == Some(dir)
