@@ -18,8 +18,8 @@ pub(crate) fn views<'a>(
 ) -> Vec<&'a ComposeService> {
     let (dir, _) = split_dir(project.path(compose.file));
     let mut out = vec![service];
-    for other in &project.compose {
-        if other.file == compose.file || split_dir(project.path(other.file)).0 != dir {
+    for other in project.compose_in(dir) {
+        if other.file == compose.file {
             continue;
         }
         out.extend(other.services.iter().filter(|s| s.name == service.name));
@@ -42,18 +42,13 @@ pub(crate) fn extends(views: &[&ComposeService]) -> bool {
 /// A one-shot task (migrations, seeding): another service waits for it to exit successfully.
 pub(crate) fn is_one_shot(project: &Project, compose: &ComposeFile, name: &str) -> bool {
     let (dir, _) = split_dir(project.path(compose.file));
-    project
-        .compose
-        .iter()
-        .filter(|c| split_dir(project.path(c.file)).0 == dir)
-        .flat_map(|c| &c.services)
-        .any(|s| {
-            s.get("depends_on")
-                .and_then(|d| d.get(name))
-                .and_then(|d| d.get("condition"))
-                .and_then(Node::as_str)
-                == Some("service_completed_successfully")
-        })
+    project.compose_in(dir).flat_map(|c| &c.services).any(|s| {
+        s.get("depends_on")
+            .and_then(|d| d.get(name))
+            .and_then(|d| d.get("condition"))
+            .and_then(Node::as_str)
+            == Some("service_completed_successfully")
+    })
 }
 
 /// `Some(true)` for an active health check, `Some(false)` for one that is switched off.

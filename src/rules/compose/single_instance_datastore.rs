@@ -71,12 +71,8 @@ impl Rule for ComposeSingleInstanceDatastore {
         }
         let (dir, _) = split_dir(path);
         // Every service of the compose files combined with this one (same folder).
-        let neighbours: Vec<&ComposeService> = project
-            .compose
-            .iter()
-            .filter(|c| split_dir(project.path(c.file)).0 == dir)
-            .flat_map(|c| &c.services)
-            .collect();
+        let neighbours: Vec<&ComposeService> =
+            project.compose_in(dir).flat_map(|c| &c.services).collect();
         for service in &compose.services {
             let views = views(project, compose, service);
             // A built image is whatever its Dockerfile makes it; the name is only a tag.

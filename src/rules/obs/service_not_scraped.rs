@@ -207,9 +207,7 @@ fn reachable_names(
             Some(other) => {
                 let dir = split_dir(project.path(compose.file)).0;
                 let owner = project
-                    .compose
-                    .iter()
-                    .filter(|c| split_dir(project.path(c.file)).0 == dir)
+                    .compose_in(dir)
                     .find_map(|c| c.services.iter().find(|s| s.name == other).map(|s| (c, s)));
                 match owner {
                     Some((c, s)) => names.extend(compose_names(project, c, s)),
