@@ -94,7 +94,10 @@ pub fn find(root: &Path) -> Option<PathBuf> {
     for dir in start.ancestors() {
         for name in FILE_NAMES {
             let candidate = dir.join(name);
-            if candidate.is_file() {
+            // The scanned repository is untrusted: a config that is a link (to
+            // `/proc/self/environ`, say) or a special file is never read, or its text could
+            // end up in an error message in a CI log.
+            if std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_file()) {
                 return Some(candidate);
             }
         }
@@ -113,6 +116,9 @@ impl Config {
             source,
         };
         let meta = std::fs::metadata(path).map_err(io_error)?;
+        if !meta.is_file() {
+            return Err(io_error(std::io::Error::other("not a regular file")));
+        }
         if meta.len() > MAX_CONFIG_BYTES {
             return Err(io_error(std::io::Error::other(format!(
                 "the file is {} bytes; a configuration file is at most {MAX_CONFIG_BYTES}",

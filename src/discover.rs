@@ -1,9 +1,14 @@
 //! Finds the files worth auditing under a root, classifies them by path, and reads them
 //! without ever leaving the root, hanging on special files, or loading oversized ones.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use serde::Serialize;
 
@@ -59,21 +64,28 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
     let root_canonical = fs::canonicalize(root)?;
     let exclude = exclude.cloned();
     let walk_root = root.to_path_buf();
+    // Ignore files are read here, not by the walker: it would follow a `.gitignore` symbolic link
+    // out of the root, open a FIFO and wait, or read `/dev/zero` until memory runs out.
+    let rules = Arc::new(IgnoreRules::new(root, &root_canonical));
+    let filter_rules = Arc::clone(&rules);
     let walker = ignore::WalkBuilder::new(root)
-        .require_git(false)
-        .hidden(false)
+        .standard_filters(false)
         .follow_links(false)
-        .parents(false)
+        // Directory order decides which ignore files fit in their budget: keep it stable.
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
             let name = e.file_name();
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             if is_dir && (name == ".git" || name == ".terraform" || name == "node_modules") {
                 return false;
             }
-            match (&exclude, relative(&walk_root, e.path())) {
-                (Some(excluded), Some(rel)) if !rel.is_empty() => !excluded(&rel, is_dir),
-                _ => true,
+            if let (Some(excluded), Some(rel)) = (&exclude, relative(&walk_root, e.path()))
+                && !rel.is_empty()
+                && excluded(&rel, is_dir)
+            {
+                return false;
             }
+            e.depth() == 0 || !filter_rules.ignored(e.path(), is_dir)
         })
         .build();
 
@@ -106,7 +118,7 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
             continue;
         }
         if file_type.is_symlink() {
-            match symlink_target_inside(&root_canonical, entry.path()) {
+            match symlink_target_inside(&root_canonical, root, entry.path()) {
                 SymlinkTarget::File(target) => paths.push((rel, target)),
                 SymlinkTarget::Dir => {}
                 SymlinkTarget::Outside => {
@@ -141,6 +153,7 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
         }
         paths.push((rel, entry.path().to_path_buf()));
     }
+    notices.append(&mut rules.take_notices());
     paths.sort();
     paths.dedup_by(|a, b| a.0 == b.0);
 
@@ -187,16 +200,243 @@ enum SymlinkTarget {
     Broken(String),
 }
 
-fn symlink_target_inside(root: &Path, link: &Path) -> SymlinkTarget {
-    match fs::canonicalize(link) {
-        Ok(target) if target.starts_with(root) => match fs::metadata(&target) {
-            Ok(m) if m.is_file() => SymlinkTarget::File(target),
-            Ok(m) if m.is_dir() => SymlinkTarget::Dir,
-            Ok(_) => SymlinkTarget::Broken("points to a special file".into()),
-            Err(e) => SymlinkTarget::Broken(e.to_string()),
-        },
-        Ok(_) => SymlinkTarget::Outside,
+/// Symbolic links followed in a row before a link counts as a loop (Linux's limit).
+const MAX_SYMLINK_HOPS: usize = 40;
+
+/// Resolves `link` one component at a time, never looking at a path outside `root` (canonical):
+/// a link that leaves it is not followed, not even to see what lies there (a FUSE or network
+/// mount, `/proc`). `walk_root` is `root` as the walk spells it, a prefix of `link`.
+fn symlink_target_inside(root: &Path, walk_root: &Path, link: &Path) -> SymlinkTarget {
+    let Ok(rel) = link.strip_prefix(walk_root) else {
+        return SymlinkTarget::Outside;
+    };
+    // The walk never follows links, so every folder between the root and the link is real.
+    let mut current = root.to_path_buf();
+    let mut pending: Vec<std::ffi::OsString> = rel
+        .components()
+        .rev()
+        .map(|c| c.as_os_str().to_os_string())
+        .collect();
+    let mut hops = 0;
+    while let Some(part) = pending.pop() {
+        match Path::new(&part).components().next() {
+            None | Some(Component::CurDir) => continue,
+            Some(Component::ParentDir) => {
+                if current == root {
+                    return SymlinkTarget::Outside;
+                }
+                current.pop();
+                continue;
+            }
+            Some(Component::Normal(_)) => {}
+            Some(Component::RootDir | Component::Prefix(_)) => return SymlinkTarget::Outside,
+        }
+        let next = current.join(&part);
+        let meta = match fs::symlink_metadata(&next) {
+            Ok(m) => m,
+            Err(e) => return SymlinkTarget::Broken(e.to_string()),
+        };
+        if !meta.file_type().is_symlink() {
+            if !pending.is_empty() && !meta.is_dir() {
+                return SymlinkTarget::Broken("a path component is not a folder".into());
+            }
+            current = next;
+            continue;
+        }
+        hops += 1;
+        if hops > MAX_SYMLINK_HOPS {
+            return SymlinkTarget::Broken("too many levels of symbolic links (a loop)".into());
+        }
+        let target = match fs::read_link(&next) {
+            Ok(t) => t,
+            Err(e) => return SymlinkTarget::Broken(e.to_string()),
+        };
+        let target = if target.is_absolute() {
+            // Absolute targets count as inside only when spelled through the canonical root.
+            match target.strip_prefix(root) {
+                Ok(inside) => {
+                    current = root.to_path_buf();
+                    inside.to_path_buf()
+                }
+                Err(_) => return SymlinkTarget::Outside,
+            }
+        } else {
+            target
+        };
+        pending.extend(
+            target
+                .components()
+                .rev()
+                .map(|c| c.as_os_str().to_os_string()),
+        );
+    }
+    match fs::metadata(&current) {
+        Ok(m) if m.is_file() => SymlinkTarget::File(current),
+        Ok(m) if m.is_dir() => SymlinkTarget::Dir,
+        Ok(_) => SymlinkTarget::Broken("points to a special file".into()),
         Err(e) => SymlinkTarget::Broken(e.to_string()),
+    }
+}
+
+/// All ignore files of one walk together are read up to this many bytes: their rules compile
+/// into matchers that cost time and memory, and a hostile repository may hold many.
+pub const IGNORE_FILES_BUDGET: u64 = 512 * 1024;
+
+/// `.ignore`, `.gitignore` and `.git/info/exclude` rules, read folder by folder as the walk
+/// enters them, with the precedence the `ignore` crate gives them (deepest folder first, then
+/// `.ignore` over `.gitignore` over `exclude`, then the user's global excludes file).
+struct IgnoreRules {
+    walk_root: PathBuf,
+    root_canonical: PathBuf,
+    global: Gitignore,
+    state: Mutex<IgnoreState>,
+}
+
+#[derive(Default)]
+struct IgnoreState {
+    folders: HashMap<PathBuf, Arc<FolderRules>>,
+    bytes_read: u64,
+    notices: Vec<Notice>,
+}
+
+struct FolderRules {
+    /// `.ignore`, `.gitignore`, `.git/info/exclude`, in precedence order.
+    files: [Option<Gitignore>; 3],
+    parent: Option<Arc<FolderRules>>,
+}
+
+impl IgnoreRules {
+    fn new(walk_root: &Path, root_canonical: &Path) -> Self {
+        IgnoreRules {
+            walk_root: walk_root.to_path_buf(),
+            root_canonical: root_canonical.to_path_buf(),
+            // Found through the user's git configuration, never through the repository.
+            global: Gitignore::global().0,
+            state: Mutex::new(IgnoreState::default()),
+        }
+    }
+
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(folder) = path.parent() else {
+            return false;
+        };
+        let rules = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            self.folder(&mut state, folder)
+        };
+        for i in 0..3 {
+            let mut level = Some(&rules);
+            while let Some(r) = level {
+                if let Some(gi) = &r.files[i] {
+                    match gi.matched(path, is_dir) {
+                        Match::None => {}
+                        m => return m.is_ignore(),
+                    }
+                }
+                level = r.parent.as_ref();
+            }
+        }
+        self.global.matched(path, is_dir).is_ignore()
+    }
+
+    /// The rules in force in `folder`, read on first use; the walk visits a folder's parent first.
+    fn folder(&self, state: &mut IgnoreState, folder: &Path) -> Arc<FolderRules> {
+        if let Some(rules) = state.folders.get(folder) {
+            return Arc::clone(rules);
+        }
+        let parent = match folder.parent() {
+            Some(p) if folder != self.walk_root && p.starts_with(&self.walk_root) => {
+                Some(self.folder(state, p))
+            }
+            _ => None,
+        };
+        let git = folder.join(".git");
+        let has_git_dir = fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir());
+        let files = [
+            self.read(state, folder, &folder.join(".ignore")),
+            self.read(state, folder, &folder.join(".gitignore")),
+            if has_git_dir {
+                self.read(state, folder, &git.join("info").join("exclude"))
+            } else {
+                None
+            },
+        ];
+        let rules = Arc::new(FolderRules { files, parent });
+        state
+            .folders
+            .insert(folder.to_path_buf(), Arc::clone(&rules));
+        rules
+    }
+
+    /// One ignore file, if it exists: read only when it is a regular file inside the root that
+    /// fits in what is left of the budget; otherwise a notice says its rules are not applied.
+    fn read(&self, state: &mut IgnoreState, folder: &Path, path: &Path) -> Option<Gitignore> {
+        let meta = fs::symlink_metadata(path).ok()?;
+        let mut notice = |why: String| {
+            state.notices.push(Notice {
+                path: relative(&self.walk_root, path).unwrap_or_default(),
+                message: format!("{why}; its ignore rules are not applied"),
+            });
+            None
+        };
+        let target = if meta.file_type().is_symlink() {
+            match symlink_target_inside(&self.root_canonical, &self.walk_root, path) {
+                SymlinkTarget::File(target) => target,
+                SymlinkTarget::Dir => return None,
+                SymlinkTarget::Outside => {
+                    return notice(
+                        "symbolic link to a path outside the scanned root: not followed".into(),
+                    );
+                }
+                SymlinkTarget::Broken(why) => {
+                    return notice(format!("symbolic link not followed: {why}"));
+                }
+            }
+        } else if meta.is_file() {
+            path.to_path_buf()
+        } else if meta.is_dir() {
+            return None;
+        } else {
+            return notice("not a regular file (FIFO, socket or device)".into());
+        };
+        let left = IGNORE_FILES_BUDGET.saturating_sub(state.bytes_read);
+        let mut bytes = Vec::new();
+        let read = fs::File::open(&target).and_then(|file| {
+            if !file.metadata()?.is_file() {
+                return Err(std::io::Error::other("not a regular file"));
+            }
+            file.take(left + 1).read_to_end(&mut bytes)
+        });
+        if let Err(e) = read {
+            return notice(format!("not read: {e}"));
+        }
+        if bytes.len() as u64 > left {
+            return notice(format!(
+                "ignore files together exceed {}",
+                human_size(IGNORE_FILES_BUDGET)
+            ));
+        }
+        state.bytes_read += bytes.len() as u64;
+        let mut builder = GitignoreBuilder::new(folder);
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            // As the walker did: a line that is not UTF-8 is skipped, the others still apply.
+            let Ok(line) = std::str::from_utf8(line) else {
+                continue;
+            };
+            let line = if i == 0 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                line
+            };
+            let _ = builder.add_line(Some(path.to_path_buf()), line);
+        }
+        builder.build().ok()
+    }
+
+    fn take_notices(&self) -> Vec<Notice> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut state.notices)
     }
 }
 

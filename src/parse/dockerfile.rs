@@ -9,6 +9,9 @@ const KEYWORDS: &str = concat!(
 const DIRECTIVES: &[&str] = &["syntax", "escape", "check"];
 /// Bounds `${a:-${b:-...}}` nesting so hostile input cannot exhaust the stack.
 const MAX_EXPAND_DEPTH: usize = 16;
+/// Problems recorded per file, each a finding: past this, one more says the rest are not listed,
+/// so a large text file named `Dockerfile` cannot turn into millions of findings.
+pub const MAX_ISSUES: usize = 100;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dockerfile {
@@ -340,6 +343,13 @@ impl<'t> Parser<'t> {
     }
 
     fn issue(&mut self, message: String, span: Span) {
+        let message = match self.df.errors.len() {
+            n if n < MAX_ISSUES => message,
+            n if n == MAX_ISSUES => {
+                format!("more than {MAX_ISSUES} problems in this file; the others are not listed")
+            }
+            _ => return,
+        };
         self.df.errors.push(ParseIssue { message, span });
     }
 

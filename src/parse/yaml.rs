@@ -12,6 +12,12 @@ use super::span::Span;
 pub const ALIAS_NODE_BUDGET: usize = 10_000;
 /// Deeper nesting is refused: every later consumer may then recurse safely.
 pub const MAX_DEPTH: usize = 256;
+/// Anchored nodes are copied when defined, so their copies count too: anchors nested around one
+/// large sequence would otherwise copy it once per level.
+pub const ANCHOR_NODE_BUDGET: usize = 100_000;
+/// At most this many duplicate keys are recorded per file: each becomes a finding, and a file
+/// of nothing but repeated keys would make a report hundreds of times its size.
+pub const MAX_DUPLICATE_KEYS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -208,6 +214,7 @@ fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
+        anchored_nodes: 0,
         stream: YamlStream::default(),
     };
     let mut parser = Parser::new_from_str(text);
@@ -282,24 +289,30 @@ impl CharOffsets {
     }
 }
 
+/// `nodes` counts the collection and everything in it so far.
 enum Frame {
     Seq {
         start: usize,
         anchor: usize,
         items: Vec<Node>,
+        nodes: usize,
     },
     Map {
         start: usize,
         anchor: usize,
         entries: Vec<Entry>,
         pending_key: Option<Node>,
+        nodes: usize,
     },
 }
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Each anchored node with its node count; `None` when it is too large for any alias to it
+    /// to fit in the alias budget, so it was not copied.
+    anchors: HashMap<usize, Option<(Node, usize)>>,
     alias_nodes: usize,
+    anchored_nodes: usize,
     stream: YamlStream,
 }
 
@@ -317,8 +330,8 @@ impl Builder {
                         plain: style == ScalarStyle::Plain,
                     }),
                 };
-                self.remember(anchor, &node);
-                self.push_node(node)?;
+                self.remember(anchor, &node, 1)?;
+                self.push_node(node, 1)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.open(span)?;
@@ -326,6 +339,7 @@ impl Builder {
                     start: span.start,
                     anchor,
                     items: Vec::new(),
+                    nodes: 1,
                 });
             }
             Event::MappingStart(anchor, _) => {
@@ -335,17 +349,19 @@ impl Builder {
                     anchor,
                     entries: Vec::new(),
                     pending_key: None,
+                    nodes: 1,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let (node, anchor) = match frame {
+                let (node, anchor, nodes) = match frame {
                     Frame::Seq {
                         start,
                         anchor,
                         items,
+                        nodes,
                     } => {
                         let end = items.last().map_or(span.end, |n| n.span.end).max(span.end);
                         (
@@ -354,12 +370,14 @@ impl Builder {
                                 value: Value::Seq(items),
                             },
                             anchor,
+                            nodes,
                         )
                     }
                     Frame::Map {
                         start,
                         anchor,
                         mut entries,
+                        nodes,
                         ..
                     } => {
                         let end = entries
@@ -374,19 +392,20 @@ impl Builder {
                                 value: Value::Map(entries),
                             },
                             anchor,
+                            nodes,
                         )
                     }
                 };
-                self.remember(anchor, &node);
-                self.push_node(node)?;
+                self.remember(anchor, &node, nodes)?;
+                self.push_node(node, nodes)?;
             }
             Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| Node::null(span));
-                self.alias_nodes += count_nodes(&node);
+                let (node, nodes) = match self.anchors.get(&id) {
+                    Some(Some((node, nodes))) => (node.clone(), *nodes),
+                    Some(None) => (Node::null(span), ALIAS_NODE_BUDGET + 1),
+                    None => (Node::null(span), 1),
+                };
+                self.alias_nodes += nodes;
                 if self.alias_nodes > ALIAS_NODE_BUDGET {
                     return Err(YamlError {
                         message: format!(
@@ -395,7 +414,7 @@ impl Builder {
                         offset: span.start,
                     });
                 }
-                self.push_node(node)?;
+                self.push_node(node, nodes)?;
             }
             Event::DocumentStart(_) => {
                 self.stack.clear();
@@ -418,24 +437,49 @@ impl Builder {
         Ok(())
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
-        if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+    /// Keeps a copy of an anchored node of `nodes` nodes for the aliases that may follow.
+    fn remember(&mut self, anchor: usize, node: &Node, nodes: usize) -> Result<(), YamlError> {
+        if anchor == 0 {
+            return Ok(());
         }
+        if nodes > ALIAS_NODE_BUDGET {
+            self.anchors.insert(anchor, None);
+            return Ok(());
+        }
+        self.anchored_nodes += nodes;
+        if self.anchored_nodes > ANCHOR_NODE_BUDGET {
+            return Err(YamlError {
+                message: format!(
+                    "anchors copy more than {ANCHOR_NODE_BUDGET} nodes (possible alias bomb); file skipped"
+                ),
+                offset: node.span.start,
+            });
+        }
+        self.anchors.insert(anchor, Some((node.clone(), nodes)));
+        Ok(())
     }
 
-    fn push_node(&mut self, node: Node) -> Result<(), YamlError> {
+    fn push_node(&mut self, node: Node, nodes: usize) -> Result<(), YamlError> {
         match self.stack.last_mut() {
             None => self.stream.documents.push(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq {
+                items, nodes: n, ..
+            }) => {
+                *n += nodes;
+                items.push(node)
+            }
             Some(Frame::Map {
                 entries,
                 pending_key,
+                nodes: n,
                 ..
-            }) => match pending_key.take() {
-                None => *pending_key = Some(node),
-                Some(key) => entries.push(Entry { key, value: node }),
-            },
+            }) => {
+                *n += nodes;
+                match pending_key.take() {
+                    None => *pending_key = Some(node),
+                    Some(key) => entries.push(Entry { key, value: node }),
+                }
+            }
         }
         Ok(())
     }
@@ -480,7 +524,7 @@ impl Builder {
     }
 
     fn record_duplicates(&mut self, entries: &[Entry]) {
-        if entries.len() < 2 {
+        if entries.len() < 2 || self.stream.duplicate_keys.len() >= MAX_DUPLICATE_KEYS {
             return;
         }
         let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
@@ -496,20 +540,10 @@ impl Builder {
                     span: e.key.span,
                     first,
                 });
+                if self.stream.duplicate_keys.len() >= MAX_DUPLICATE_KEYS {
+                    return;
+                }
             }
-        }
-    }
-}
-
-fn count_nodes(node: &Node) -> usize {
-    match &node.value {
-        Value::Scalar(_) => 1,
-        Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Value::Map(entries) => {
-            1 + entries
-                .iter()
-                .map(|e| count_nodes(&e.key) + count_nodes(&e.value))
-                .sum::<usize>()
         }
     }
 }

@@ -6,6 +6,7 @@ mod catalog;
 mod cli;
 mod common;
 mod formats;
+mod hostile;
 mod html;
 mod oracles;
 mod oracles_prometheus;

@@ -27,8 +27,33 @@ pub struct Facts {
     pub matchers: Vec<(String, String)>,
 }
 
+const MAX_NESTING: usize = 256;
+
+/// The deepest nesting of brackets in `expr`, a bound on the parser's recursion.
+fn nesting(expr: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in expr.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Parses `expr`: the facts on success, the parser's message on failure.
 pub fn analyse(expr: &str) -> Result<Facts, String> {
+    // promql-parser recurses once per nesting level: a hostile expression could overflow the
+    // stack. Real expressions nest a few levels; Prometheus itself rejects far less than this.
+    if nesting(expr) > MAX_NESTING {
+        return Err(format!(
+            "expression nested more than {MAX_NESTING} levels deep; not parsed"
+        ));
+    }
     let ast = parser::parse(expr).map_err(|e| e.to_string())?;
     let mut facts = Facts::default();
     // An explicit stack: expressions from hostile files may nest deeply.
@@ -279,6 +304,10 @@ mod tests {
     #[test]
     fn invalid_expressions_are_errors() {
         assert!(analyse("sum(rate(x[5m])").is_err());
+        let deep = format!("{}up{}", "(".repeat(50_000), ")".repeat(50_000));
+        assert!(analyse(&deep).unwrap_err().contains("nested more than"));
+        let fine = format!("{}up{}", "(".repeat(100), ")".repeat(100));
+        assert!(analyse(&fine).is_ok());
         assert!(analyse("up ==").is_err());
     }
 
