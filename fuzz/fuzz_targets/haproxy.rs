@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = shipshape::parse::haproxy::parse(text);
     let ok = |s: shipshape::parse::span::Span| {
-        s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
     };
     for section in &config.sections {
         assert!(ok(section.header) && ok(section.span));

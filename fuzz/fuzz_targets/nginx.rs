@@ -9,7 +9,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let config = shipshape::parse::nginx::parse(text);
     let ok = |s: shipshape::parse::span::Span| {
-        s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
     };
     for (_, d) in config.walk() {
         assert!(ok(d.span) && ok(d.name.span));

@@ -54,6 +54,9 @@ pub fn analyse(expr: &str) -> Result<Facts, String> {
             "expression nested more than {MAX_NESTING} levels deep; not parsed"
         ));
     }
+    if let Some(number) = duration_out_of_range(expr) {
+        return Err(format!("duration {number} is out of range"));
+    }
     let ast = parser::parse(expr).map_err(|e| e.to_string())?;
     let mut facts = Facts::default();
     // An explicit stack: expressions from hostile files may nest deeply.
@@ -91,6 +94,103 @@ pub fn analyse(expr: &str) -> Result<Facts, String> {
         }
     }
     Ok(facts)
+}
+
+/// A plain number of seconds where a duration goes (`x[N]`, `x[1m:N]`, `offset N`) that no
+/// `Duration` can hold (NaN, Inf, 1e20): `promql-parser` panics on it instead of failing.
+fn duration_out_of_range(expr: &str) -> Option<&str> {
+    let bytes = expr.as_bytes();
+    let mut i = 0;
+    // Whether the next token stands where a duration goes; `[` nesting (`:` outside brackets
+    // belongs to a metric name such as `job:errors:rate5m`).
+    let mut duration_next = false;
+    let mut brackets = 0usize;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' | b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != c {
+                    i += if bytes[i] == b'\\' && c != b'`' { 2 } else { 1 };
+                }
+                i += 1;
+                duration_next = false;
+            }
+            b'[' => {
+                i += 1;
+                brackets += 1;
+                duration_next = true;
+            }
+            b']' => {
+                i += 1;
+                brackets = brackets.saturating_sub(1);
+                duration_next = false;
+            }
+            b':' if brackets > 0 => {
+                i += 1;
+                duration_next = true;
+            }
+            b'+' | b'-' if duration_next => i += 1,
+            _ if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':') => {
+                let start = i;
+                if c.is_ascii_digit() || c == b'.' {
+                    // A number as the lexer scans it: hex, or digits, fraction and exponent.
+                    if bytes[i..].starts_with(b"0x") || bytes[i..].starts_with(b"0X") {
+                        i += 2;
+                        while i < bytes.len() && bytes[i].is_ascii_hexdigit() {
+                            i += 1;
+                        }
+                    } else {
+                        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                            i += 1;
+                        }
+                        if i < bytes.len() && matches!(bytes[i], b'e' | b'E') {
+                            i += 1;
+                            if i < bytes.len() && matches!(bytes[i], b'+' | b'-') {
+                                i += 1;
+                            }
+                            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                                i += 1;
+                            }
+                        }
+                    }
+                }
+                // The rest of a word, or a duration's units (`5m`): then not a plain number.
+                let number_end = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || bytes[i] == b'_'
+                        || bytes[i] == b':' && brackets == 0)
+                {
+                    i += 1;
+                }
+                let word = &expr[start..i];
+                let plain_number = number_end == i && number_end > start
+                    || word.eq_ignore_ascii_case("inf")
+                    || word.eq_ignore_ascii_case("nan");
+                if duration_next
+                    && plain_number
+                    && promql_parser::util::parse_str_radix(word)
+                        .is_ok_and(|secs| std::time::Duration::try_from_secs_f64(secs).is_err())
+                {
+                    return Some(word);
+                }
+                duration_next = word.eq_ignore_ascii_case("offset");
+            }
+            _ => {
+                // Skip a whole character, not one byte of it.
+                i += expr[i..].chars().next().map_or(1, char::len_utf8);
+                duration_next = false;
+            }
+        }
+    }
+    None
 }
 
 fn selector(v: &parser::VectorSelector, facts: &mut Facts) {
@@ -274,6 +374,28 @@ mod tests {
 
     fn measures(e: &str) -> Vec<Measures> {
         analyse(e).unwrap().measures()
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/promql.rs`): `promql-parser` panicked converting a
+    /// plain number of seconds too large for a `Duration`.
+    #[test]
+    fn durations_out_of_range_are_errors_not_panics() {
+        for e in [
+            "rate(x[67777777777777777777777])",
+            "sum(x[5m:1e400])",
+            "x offset NaN",
+            "x offset -Inf",
+            "x offset # comment\n +1e20",
+            "x[ 1e20 ]",
+        ] {
+            assert!(analyse(e).is_err(), "{e}");
+        }
+        // In range, inside a string or not where a duration goes: left to the parser.
+        assert!(analyse("rate(x[300])").is_ok());
+        assert!(analyse("x offset 5m").is_ok());
+        assert!(analyse("x{a=\"[1e400]\"} > 1e400").is_ok());
+        assert!(analyse("rate(x[1m:30])").is_ok());
+        assert!(analyse("a:1e400 > 0").is_ok());
     }
 
     #[test]
