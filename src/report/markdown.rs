@@ -377,19 +377,8 @@ fn executive_summary(report: &Report, facts: &Facts, doc: &mut String) {
     let mut extra = Vec::new();
     if !report.suppressed.is_empty() {
         let kinds = suppressed_kinds(&report.suppressed);
-        let without = report
-            .overall_unsuppressed
-            .map(|o| {
-                format!(
-                    "; counting {}, the score would be {}",
-                    if report.suppressed.len() == 1 {
-                        "it"
-                    } else {
-                        "them"
-                    },
-                    num(o)
-                )
-            })
+        let without = score_counting_suppressed(report)
+            .map(|(them, o)| format!("; counting {them}, the score would be {o}"))
             .unwrap_or_default();
         extra.push(format!(
             "{} suppressed ({}) and left out of the score{without}.",
@@ -991,25 +980,24 @@ fn baseline_section(report: &Report, doc: &mut String) {
     }
 }
 
+/// The overall score had the suppressed findings counted, with the pronoun for them.
+fn score_counting_suppressed(report: &Report) -> Option<(&'static str, String)> {
+    let them = if report.suppressed.len() == 1 {
+        "it"
+    } else {
+        "them"
+    };
+    report.overall_unsuppressed.map(|o| (them, num(o)))
+}
+
 fn suppressed_section(report: &Report, doc: &mut String) {
     if report.suppressed.is_empty() {
         return;
     }
     put!(doc, "## 🔕 Suppressed Findings");
     put!(doc);
-    let without = report
-        .overall_unsuppressed
-        .map(|o| {
-            format!(
-                " Counting {}, the overall score would be {}.",
-                if report.suppressed.len() == 1 {
-                    "it"
-                } else {
-                    "them"
-                },
-                num(o)
-            )
-        })
+    let without = score_counting_suppressed(report)
+        .map(|(them, o)| format!(" Counting {them}, the overall score would be {o}."))
         .unwrap_or_default();
     put!(
         doc,
