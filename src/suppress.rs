@@ -33,6 +33,19 @@ pub enum Kind {
     Baseline,
 }
 
+impl Kind {
+    /// The name reports use, as in the JSON (`whole-file` reads better than `file` in prose).
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Inline => "inline",
+            Kind::File => "whole-file",
+            Kind::Annotation => "annotation",
+            Kind::Config => "config",
+            Kind::Baseline => "baseline",
+        }
+    }
+}
+
 /// Where a finding was suppressed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {

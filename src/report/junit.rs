@@ -81,7 +81,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     .unwrap_or("no reason given");
                 status.set_message(format!(
                     "suppressed ({}) at {}: {reason}",
-                    kind_name(s),
+                    s.suppressed_by.kind.label(),
                     s.suppressed_by.path
                 ));
                 status
@@ -96,13 +96,6 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     junit.serialize(&mut *out).map_err(io::Error::other)?;
     writeln!(out)
-}
-
-fn kind_name(s: &Suppressed) -> String {
-    serde_json::to_value(s.suppressed_by.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 /// Every finding of the case with its location, then the catalog's fix.

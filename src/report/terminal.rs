@@ -225,7 +225,7 @@ fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<
         }
         let parts: Vec<String> = by_kind
             .iter()
-            .map(|(k, n)| format!("{} {n}", kind_name(*k)))
+            .map(|(k, n)| format!("{} {n}", k.label()))
             .collect();
         let without = report
             .overall_unsuppressed
@@ -278,16 +278,6 @@ fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<
         )?;
     }
     writeln!(out)
-}
-
-fn kind_name(kind: crate::suppress::Kind) -> &'static str {
-    match kind {
-        crate::suppress::Kind::Inline => "inline",
-        crate::suppress::Kind::File => "whole-file",
-        crate::suppress::Kind::Annotation => "annotation",
-        crate::suppress::Kind::Config => "config",
-        crate::suppress::Kind::Baseline => "baseline",
-    }
 }
 
 fn explain_score(report: &Report, out: &mut dyn Write) -> io::Result<()> {
