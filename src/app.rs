@@ -195,7 +195,15 @@ fn print_timings(report: &Report, render: std::time::Duration) {
         );
     }
     eprintln!("  {:<15} {:>8.1} ms", "total", total.as_secs_f64() * 1e3);
+    // Rules run in parallel: their times overlap, so they are listed apart from the phases.
+    let shown = report.rule_timings.iter().take(SLOWEST_RULES_SHOWN);
+    eprintln!("shipshape: slowest rules (wall, within check)");
+    for (id, d) in shown {
+        eprintln!("  {id:<40} {:>8.1} ms", d.as_secs_f64() * 1e3);
+    }
 }
+
+const SLOWEST_RULES_SHOWN: usize = 8;
 
 /// Prints each failed gate on stderr (a CI log shows why the step failed) and decides the exit.
 fn gate_outcome(report: &Report) -> Outcome {

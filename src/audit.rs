@@ -248,8 +248,18 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
         sources,
         elapsed: started.elapsed(),
         timings,
+        rule_timings: slowest_first(&outcomes),
     };
     Ok((report, project))
+}
+
+fn slowest_first(outcomes: &[rules::RuleOutcome]) -> Vec<(String, std::time::Duration)> {
+    let mut timings: Vec<(String, std::time::Duration)> = outcomes
+        .iter()
+        .map(|o| (o.meta.id.clone(), o.elapsed))
+        .collect();
+    timings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    timings
 }
 
 /// The gate's thresholds: command-line flags first, then the config.

@@ -361,6 +361,7 @@ mod tests {
                 .map(|i| format!("s{i}"))
                 .collect::<BTreeSet<_>>(),
             findings: vec![],
+            elapsed: std::time::Duration::ZERO,
         }
     }
 

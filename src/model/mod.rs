@@ -9,6 +9,7 @@ pub mod kustomize;
 pub mod lb;
 pub mod obs;
 pub mod project;
+pub mod selection;
 pub mod terraform;
 
 pub use project::{DockerfileUnit, Project};

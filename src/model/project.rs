@@ -13,6 +13,8 @@ use super::k8s::{K8sObject, Selector};
 use super::kustomize::Kustomize;
 use super::lb::{HaproxyUnit, NginxUnit};
 use super::obs::Observability;
+pub use super::selection::Selection;
+use super::selection::SelectorIndex;
 use super::terraform::Terraform;
 use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
 use crate::kind::{self, FileKind};
@@ -54,6 +56,13 @@ pub struct Project {
     /// Indices into `compose` by the folder of the file (with trailing `/`): the files combined
     /// into one compose project. Rules look siblings up here instead of scanning every file.
     compose_by_dir: BTreeMap<String, Vec<usize>>,
+    /// Indices into `k8s` by namespace, then kind. Rules that relate objects (a Service
+    /// selecting a Deployment, a PDB counting pods) ask per namespace and kind: scanning every
+    /// object for every object made a large monorepo quadratic in all of its objects.
+    k8s_by_namespace: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// Indices into `k8s` by kind, across namespaces.
+    k8s_by_kind: HashMap<String, Vec<usize>>,
+    selectors: SelectorIndex,
 }
 
 enum Content {
@@ -213,6 +222,21 @@ impl Project {
                 ),
             });
         }
+        for (i, obj) in project.k8s.iter().enumerate() {
+            project
+                .k8s_by_namespace
+                .entry(obj.namespace.clone())
+                .or_default()
+                .entry(obj.kind.clone())
+                .or_default()
+                .push(i);
+            project
+                .k8s_by_kind
+                .entry(obj.kind.clone())
+                .or_default()
+                .push(i);
+        }
+        project.selectors = SelectorIndex::build(&project.k8s);
         for (i, compose) in project.compose.iter().enumerate() {
             let dir = discover::split_dir(&project.files[compose.file].path).0;
             project
@@ -289,9 +313,35 @@ impl Project {
         namespace: &'a str,
         kind: &'a str,
     ) -> impl Iterator<Item = &'a K8sObject> {
-        self.k8s
+        self.k8s_by_namespace
+            .get(namespace)
+            .and_then(|kinds| kinds.get(kind))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |o| o.kind == kind && o.namespace == namespace)
+            .map(|&i| &self.k8s[i])
+    }
+
+    /// Every object in one namespace, in file order.
+    pub fn k8s_in_namespace<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a K8sObject> {
+        let mut indices: Vec<usize> = self
+            .k8s_by_namespace
+            .get(namespace)
+            .into_iter()
+            .flat_map(|kinds| kinds.values().flatten().copied())
+            .collect();
+        indices.sort_unstable();
+        indices.into_iter().map(|i| &self.k8s[i])
+    }
+
+    /// Objects of one kind in any namespace, in file order.
+    pub fn k8s_of_kind<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a K8sObject> {
+        self.k8s_by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.k8s[i])
     }
 
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this workload.
@@ -315,6 +365,16 @@ impl Project {
         plain_map: bool,
     ) -> Selection<'a> {
         let labels = workload.pod_labels();
+        if let Some(selection) = self.selectors.selecting(
+            &self.k8s,
+            &labels,
+            &workload.namespace,
+            kind,
+            selector_path,
+            plain_map,
+        ) {
+            return selection;
+        }
         let mut found = Vec::new();
         let mut undecidable = false;
         for obj in self.k8s_in(&workload.namespace, kind) {
@@ -370,11 +430,6 @@ impl Project {
             )
         })
     }
-}
-
-pub struct Selection<'a> {
-    pub found: Vec<&'a K8sObject>,
-    pub undecidable: bool,
 }
 
 /// Reads and parses one candidate: `Ok(None)` when its content shows it is no input of ours.

@@ -1193,6 +1193,7 @@ mod tests {
             sources: BTreeMap::new(),
             elapsed: std::time::Duration::from_millis(12),
             timings: Vec::new(),
+            rule_timings: Vec::new(),
         }
     }
 

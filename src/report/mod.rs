@@ -44,6 +44,8 @@ pub struct Report {
     /// Wall time per phase (discover, read and parse, model, check, suppress, score), for
     /// `--timings`; never in a rendered report, which must be deterministic.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Wall time per rule, slowest first (rules run in parallel, so these overlap).
+    pub rule_timings: Vec<(String, std::time::Duration)>,
 }
 
 /// How the findings compared with the baseline file.

@@ -42,6 +42,8 @@ pub struct RuleOutcome {
     /// Every subject the rule judged, failing or not: the score's denominator.
     pub evaluated: BTreeSet<String>,
     pub findings: Vec<Finding>,
+    /// Wall time the rule took, for `--timings`.
+    pub elapsed: std::time::Duration,
 }
 
 /// Handed to a rule for one run; rules cannot misspell their id or invent a severity.
@@ -131,6 +133,7 @@ impl<'a> Cx<'a> {
             meta: self.meta,
             evaluated: self.evaluated,
             findings: self.findings,
+            elapsed: std::time::Duration::ZERO,
         }
     }
 }
@@ -188,6 +191,7 @@ pub fn run(project: &Project, selected: &(dyn Fn(&str) -> bool + Sync)) -> Vec<R
         .map(|(id, rule)| {
             let meta = catalog::lookup(id)
                 .unwrap_or_else(|| panic!("internal error: rule {id} has no catalog entry"));
+            let started = std::time::Instant::now();
             let mut cx = Cx::new(meta, project);
             for unit in &project.dockerfiles {
                 rule.check_dockerfile(unit, project, &mut cx);
@@ -199,7 +203,10 @@ pub fn run(project: &Project, selected: &(dyn Fn(&str) -> bool + Sync)) -> Vec<R
                 rule.check_k8s(object, project, &mut cx);
             }
             rule.check_project(project, &mut cx);
-            cx.finish()
+            RuleOutcome {
+                elapsed: started.elapsed(),
+                ..cx.finish()
+            }
         })
         .collect()
 }

@@ -1,6 +1,9 @@
 //! What the pipelines can do, across GitHub Actions, GitLab CI and other CI files: recognised
 //! from well-known actions, images, templates and commands, each with the location that proves it.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::github::{ActionRef, Script, Step};
 pub use crate::model::image::image_matches;
 use crate::parse::FileId;
@@ -1014,6 +1017,10 @@ fn word_matches(pattern: &str, word: &str) -> bool {
 /// word when alone) starts.
 fn find_command(words: &[(usize, String)], pattern: &str) -> Option<usize> {
     let parts: Vec<&str> = pattern.split(' ').collect();
+    find_parts(words, &parts)
+}
+
+fn find_parts(words: &[(usize, String)], parts: &[&str]) -> Option<usize> {
     if parts.is_empty() || words.len() < parts.len() {
         return None;
     }
@@ -1024,6 +1031,55 @@ fn find_command(words: &[(usize, String)], pattern: &str) -> Option<usize> {
             .all(|(k, p)| *p == "*" || word_matches(p, &words[i + k].1));
         all.then_some(words[i].0)
     })
+}
+
+/// One of `KNOWN`'s commands, split into words once rather than for every script.
+struct KnownCommand {
+    command: &'static str,
+    parts: Vec<&'static str>,
+    /// The parts matched whole (no `*`): a script lacking any of them cannot hold the command.
+    exact: Vec<&'static str>,
+}
+
+static KNOWN_COMMANDS: LazyLock<Vec<Vec<KnownCommand>>> = LazyLock::new(|| {
+    KNOWN
+        .iter()
+        .map(|known| {
+            known
+                .commands
+                .iter()
+                .map(|&command| {
+                    let parts: Vec<&str> = command.split(' ').collect();
+                    let exact = parts
+                        .iter()
+                        .copied()
+                        .filter(|p| !p.ends_with('*'))
+                        .collect();
+                    KnownCommand {
+                        command,
+                        parts,
+                        exact,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+});
+
+/// Every string an exact pattern part could equal and still match one of `words` (see
+/// `word_matches`): the word, and the word cut before any `=` (or `:` for an option).
+fn word_keys(words: &[(usize, String)]) -> HashSet<&str> {
+    let mut keys = HashSet::with_capacity(words.len() * 2);
+    for (_, word) in words {
+        keys.insert(word.as_str());
+        let option = word.starts_with('-');
+        for (at, c) in word.char_indices() {
+            if c == '=' || c == ':' && option {
+                keys.insert(&word[..at]);
+            }
+        }
+    }
+    keys
 }
 
 /// A name as `name_has` compares it: lowercase words separated by single spaces, padded with
@@ -1218,11 +1274,19 @@ impl Collector<'_> {
     /// A script: a `run:` or one GitLab script line.
     pub fn script(&mut self, script: &Script) {
         let words = words(&script.text);
-        for known in KNOWN {
-            for command in known.commands {
-                if let Some(at) = find_command(&words, command) {
+        let keys = word_keys(&words);
+        for (known, commands) in KNOWN.iter().zip(KNOWN_COMMANDS.iter()) {
+            for command in commands {
+                if !command.exact.iter().all(|p| keys.contains(p)) {
+                    continue;
+                }
+                if let Some(at) = find_parts(&words, &command.parts) {
                     let span = locate(self.text, script, at);
-                    self.add(known.capability, span, command.trim_end_matches('*'));
+                    self.add(
+                        known.capability,
+                        span,
+                        command.command.trim_end_matches('*'),
+                    );
                     break;
                 }
             }

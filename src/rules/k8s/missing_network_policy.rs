@@ -32,10 +32,12 @@ impl Rule for K8sMissingNetworkPolicy {
             return;
         }
         // Cilium, Calico and cluster-wide admin policies may isolate these pods in ways we cannot see.
-        let foreign = project.k8s.iter().any(|o| {
-            FOREIGN_POLICIES.contains(&o.kind.as_str())
-                || o.kind == "NetworkPolicy" && o.api_version.starts_with("projectcalico.org/")
-        });
+        let foreign = FOREIGN_POLICIES
+            .iter()
+            .any(|kind| project.k8s_of_kind(kind).next().is_some())
+            || project
+                .k8s_of_kind("NetworkPolicy")
+                .any(|o| o.api_version.starts_with("projectcalico.org/"));
         if foreign {
             return;
         }

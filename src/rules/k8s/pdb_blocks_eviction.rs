@@ -80,9 +80,10 @@ impl Rule for K8sPdbBlocksEviction {
         // The budget counts every pod it selects, across workloads.
         let mut total = 0;
         let mut selected = Vec::new();
-        for w in project.k8s.iter().filter(|w| {
-            w.namespace == obj.namespace && w.is_workload() && !w.is("Job") && !w.is("CronJob")
-        }) {
+        for w in project
+            .k8s_in_namespace(&obj.namespace)
+            .filter(|w| w.is_workload() && !w.is("Job") && !w.is("CronJob"))
+        {
             if !selector.matches(&w.pod_labels()) {
                 continue;
             }

@@ -1,6 +1,8 @@
 //! Databases, caches and brokers run as one pod with no replication: a single point of failure
 //! for every service that depends on them.
 
+use std::collections::HashMap;
+
 use super::common::{Container, app_containers, is_service_workload, scaled_to_zero};
 use super::datastore::{
     Replication, command_replication, config_replication, datastore, env_replication, ha_companion,
@@ -68,62 +70,102 @@ fn replication(project: &Project, obj: &K8sObject, container: &Container<'_>) ->
     found
 }
 
-/// Another workload in the namespace replicates the same product or guards it (a replica
-/// StatefulSet, Sentinel, repmgr): this one is part of a replicated setup.
-fn replicated_elsewhere(project: &Project, obj: &K8sObject, product: &str) -> bool {
-    project.k8s.iter().any(|other| {
-        if other.namespace != obj.namespace
-            || (other.kind == obj.kind && other.name == obj.name)
-            || !is_service_workload(other)
-        {
-            return false;
-        }
-        app_containers(other).iter().any(|c| {
+/// Per namespace and product, the workloads that replicate the product (a replica StatefulSet)
+/// or guard it (Sentinel, repmgr). Built once per run: asking the whole namespace for every
+/// datastore was quadratic when a monorepo keeps everything in `default`.
+type Replicators<'p> = HashMap<(&'p str, &'static str), Vec<&'p K8sObject>>;
+
+fn replicators(project: &Project) -> Replicators<'_> {
+    let mut found: Replicators<'_> = HashMap::new();
+    for other in project.k8s.iter().filter(|o| is_service_workload(o)) {
+        for c in app_containers(other) {
             let Some(image) = c.image() else {
-                return false;
+                continue;
             };
-            ha_companion(image) == Some(product)
-                || (datastore(image) == Some(product)
-                    && matches!(replication(project, other, c), Replication::Shown(_)))
+            if let Some(product) = ha_companion(image) {
+                found
+                    .entry((&other.namespace, product))
+                    .or_default()
+                    .push(other);
+            }
+            if let Some(product) = datastore(image)
+                && matches!(replication(project, other, &c), Replication::Shown(_))
+            {
+                found
+                    .entry((&other.namespace, product))
+                    .or_default()
+                    .push(other);
+            }
+        }
+    }
+    found
+}
+
+/// Another workload in the namespace replicates the same product or guards it: this one is part
+/// of a replicated setup.
+fn replicated_elsewhere(
+    replicators: &Replicators<'_>,
+    obj: &K8sObject,
+    product: &'static str,
+) -> bool {
+    replicators
+        .get(&(obj.namespace.as_str(), product))
+        .is_some_and(|others| {
+            others
+                .iter()
+                .any(|other| !(other.kind == obj.kind && other.name == obj.name))
         })
-    })
 }
 
 impl Rule for K8sSingleInstanceDatastore {
-    fn check_k8s(&self, obj: &K8sObject, project: &Project, cx: &mut Cx<'_>) {
-        // Operators' CRDs (CloudNativePG `Cluster`, Strimzi `Kafka`...) are not workloads.
-        if !is_service_workload(obj) || scaled_to_zero(obj) {
-            return;
+    fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
+        let mut replicators_once = None;
+        for obj in &project.k8s {
+            check(obj, project, cx, &mut replicators_once);
         }
-        let Some((container, product)) = datastore_container(obj) else {
-            return;
-        };
-        let subject = k8s_subject(project, obj);
-        match obj.replicas() {
-            Replicas::Count(n) if n >= 2 => {
-                cx.evaluate(subject);
-                return;
-            }
-            Replicas::Count(1) | Replicas::Default => {}
-            _ => return,
-        }
-        match replication(project, obj, &container) {
-            Replication::Shown(_) => {
-                cx.evaluate(subject);
-                return;
-            }
-            Replication::Unknown => return,
-            Replication::Absent => {}
-        }
-        if replicated_elsewhere(project, obj, product) {
+    }
+}
+
+fn check<'p>(
+    obj: &'p K8sObject,
+    project: &'p Project,
+    cx: &mut Cx<'_>,
+    replicators_once: &mut Option<Replicators<'p>>,
+) {
+    // Operators' CRDs (CloudNativePG `Cluster`, Strimzi `Kafka`...) are not workloads.
+    if !is_service_workload(obj) || scaled_to_zero(obj) {
+        return;
+    }
+    let Some((container, product)) = datastore_container(obj) else {
+        return;
+    };
+    let subject = k8s_subject(project, obj);
+    match obj.replicas() {
+        Replicas::Count(n) if n >= 2 => {
             cx.evaluate(subject);
             return;
         }
-        let span = obj
-            .node
-            .path(&["spec", "replicas"])
-            .map_or_else(|| obj.span(), |n| n.span);
-        cx.report(
+        Replicas::Count(1) | Replicas::Default => {}
+        _ => return,
+    }
+    match replication(project, obj, &container) {
+        Replication::Shown(_) => {
+            cx.evaluate(subject);
+            return;
+        }
+        Replication::Unknown => return,
+        Replication::Absent => {}
+    }
+    let replicators = replicators_once.get_or_insert_with(|| replicators(project));
+    if replicated_elsewhere(replicators, obj, product) {
+        cx.evaluate(subject);
+        return;
+    }
+    let span = obj
+        .node
+        .path(&["spec", "replicas"])
+        .map_or_else(|| obj.span(), |n| n.span);
+    cx.report(
             subject,
             obj.file,
             span,
@@ -133,5 +175,4 @@ impl Rule for K8sSingleInstanceDatastore {
                 container.image().unwrap_or_default()
             ),
         );
-    }
 }

@@ -1,0 +1,123 @@
+//! Which Services, NetworkPolicies and PodDisruptionBudgets select a workload's pods, answered
+//! from an index built once.
+//!
+//! Manifests that never set a namespace all land in `default`, so a monorepo can hold thousands
+//! of workloads and Services in one namespace. Trying every selector against every workload
+//! made those rules quadratic; here each selector is filed under its first `matchLabels` pair,
+//! and a workload only tries the selectors filed under one of its own labels (a selector whose
+//! pairs are all among the labels has its first pair among them too), plus the few selectors
+//! with no `matchLabels` at all.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::k8s::{K8sObject, Selector};
+
+/// The (kind, selector path, plain map) triples rules ask about; others are answered by a scan.
+const INDEXED: &[(&str, &[&str], bool)] = &[
+    ("Service", &["spec", "selector"], true),
+    ("NetworkPolicy", &["spec", "podSelector"], false),
+    ("PodDisruptionBudget", &["spec", "selector"], false),
+];
+
+#[derive(Debug, Default)]
+pub struct SelectorIndex {
+    /// Per entry of `INDEXED`, per namespace.
+    by_kind: Vec<HashMap<String, NamespaceSelectors>>,
+}
+
+#[derive(Debug, Default)]
+struct NamespaceSelectors {
+    /// (index into the project's objects, its selector), in file order.
+    selectors: Vec<(usize, Selector)>,
+    /// Indices into `selectors` by the first `matchLabels` pair: key, then value.
+    by_first_label: HashMap<String, HashMap<String, Vec<usize>>>,
+    /// Indices into `selectors` with no `matchLabels`: every workload may match them.
+    unkeyed: Vec<usize>,
+    /// Some selector of this kind in the namespace is templated: matching cannot be decided.
+    templated: bool,
+}
+
+/// The objects whose selector selects a workload, and whether some selector could not be judged.
+pub struct Selection<'a> {
+    pub found: Vec<&'a K8sObject>,
+    pub undecidable: bool,
+}
+
+impl SelectorIndex {
+    pub fn build(k8s: &[K8sObject]) -> SelectorIndex {
+        let mut by_kind: Vec<HashMap<String, NamespaceSelectors>> =
+            INDEXED.iter().map(|_| HashMap::new()).collect();
+        for (i, obj) in k8s.iter().enumerate() {
+            for (slot, (kind, path, plain_map)) in INDEXED.iter().enumerate() {
+                if obj.kind != *kind {
+                    continue;
+                }
+                let Some(node) = obj.node.path(path) else {
+                    continue;
+                };
+                let selector = if *plain_map {
+                    Selector::from_map(node)
+                } else {
+                    Selector::from_label_selector(node)
+                };
+                let ns = by_kind[slot].entry(obj.namespace.clone()).or_default();
+                if selector.templated {
+                    ns.templated = true;
+                    continue;
+                }
+                let at = ns.selectors.len();
+                match selector.match_labels.iter().next() {
+                    Some((key, value)) => ns
+                        .by_first_label
+                        .entry(key.clone())
+                        .or_default()
+                        .entry(value.clone())
+                        .or_default()
+                        .push(at),
+                    None => ns.unkeyed.push(at),
+                }
+                ns.selectors.push((i, selector));
+            }
+        }
+        SelectorIndex { by_kind }
+    }
+
+    /// The objects of `kind` in `namespace` whose selector at `path` selects pods labelled
+    /// `labels`, in file order; `None` when this (kind, path) is not indexed.
+    pub fn selecting<'a>(
+        &self,
+        k8s: &'a [K8sObject],
+        labels: &BTreeMap<String, String>,
+        namespace: &str,
+        kind: &str,
+        path: &[&str],
+        plain_map: bool,
+    ) -> Option<Selection<'a>> {
+        let slot = INDEXED
+            .iter()
+            .position(|(k, p, m)| *k == kind && *p == path && *m == plain_map)?;
+        let Some(ns) = self.by_kind.get(slot).and_then(|n| n.get(namespace)) else {
+            return Some(Selection {
+                found: Vec::new(),
+                undecidable: false,
+            });
+        };
+        let mut candidates: Vec<usize> = ns.unkeyed.clone();
+        for (key, value) in labels {
+            if let Some(filed) = ns.by_first_label.get(key).and_then(|v| v.get(value)) {
+                candidates.extend_from_slice(filed);
+            }
+        }
+        candidates.sort_unstable();
+        let found = candidates
+            .into_iter()
+            .map(|c| &ns.selectors[c])
+            .filter(|(_, selector)| selector.matches(labels))
+            .map(|(i, _)| &k8s[*i])
+            .collect();
+        Some(Selection {
+            found,
+            undecidable: ns.templated,
+        })
+    }
+}
