@@ -3,11 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::ci::Ci;
-use super::compose::ComposeFile;
+use super::compose::{ComposeFile, Mount};
 use super::helm::Helm;
 use super::k8s::{K8sObject, Selector};
 use super::kustomize::Kustomize;
@@ -23,7 +24,7 @@ use crate::parse::haproxy::{self, HaproxyConfig};
 use crate::parse::nginx::{self, NginxConfig};
 use crate::parse::span::LineIndex;
 use crate::parse::yaml::{self, DuplicateKey, Node, Value, YamlStream};
-use crate::parse::{FileId, ParseFailure, SourceFile};
+use crate::parse::{FileId, ParseFailure, SourceFile, is_templated};
 
 #[derive(Debug)]
 pub struct DockerfileUnit {
@@ -63,6 +64,8 @@ pub struct Project {
     /// Indices into `k8s` by kind, across namespaces.
     k8s_by_kind: HashMap<String, Vec<usize>>,
     selectors: SelectorIndex,
+    /// Per compose service, in file order: what `compose_bind_sources` returns, made once.
+    compose_bind_sources: std::sync::OnceLock<Vec<Vec<String>>>,
 }
 
 enum Content {
@@ -74,10 +77,12 @@ enum Content {
     Failed(String, usize),
 }
 
+/// One file read and parsed on a worker thread, with everything per-file made there too.
 struct Loaded1 {
     candidate: Candidate,
     kind: FileKind,
-    text: String,
+    text: Arc<str>,
+    lines: LineIndex,
     content: Content,
 }
 
@@ -155,10 +160,10 @@ impl Project {
                 }
             }
             project.files.push(SourceFile {
-                lines: LineIndex::new(&item.text),
+                lines: item.lines,
                 path: item.candidate.path,
                 kind,
-                text: item.text.into(),
+                text: item.text,
             });
         }
         let namespaces = kustomize_namespaces(&project.files, &yaml_docs);
@@ -307,6 +312,37 @@ impl Project {
             .find(|d| self.path(d.file) == joined)
     }
 
+    /// Per compose service (files in order, services in order), the paths in the repository it
+    /// bind-mounts: relative sources resolved against the compose file's folder. Computed on
+    /// first use and shared by every rule that asks which files a container sees.
+    pub fn compose_bind_sources(&self) -> &[Vec<String>] {
+        self.compose_bind_sources.get_or_init(|| {
+            let mut out = Vec::new();
+            for compose in &self.compose {
+                let dir = discover::split_dir(self.path(compose.file)).0;
+                for service in &compose.services {
+                    out.push(
+                        service
+                            .mounts()
+                            .into_iter()
+                            .filter_map(|(m, _)| match m {
+                                Mount::Bind { source, .. }
+                                    if !is_templated(&source)
+                                        && !source.starts_with('/')
+                                        && !source.starts_with('~') =>
+                                {
+                                    Some(normalize(&format!("{dir}{source}")))
+                                }
+                                _ => None,
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            out
+        })
+    }
+
     /// Objects of one kind in one namespace.
     pub fn k8s_in<'a>(
         &'a self,
@@ -320,18 +356,6 @@ impl Project {
             .unwrap_or(&[])
             .iter()
             .map(|&i| &self.k8s[i])
-    }
-
-    /// Every object in one namespace, in file order.
-    pub fn k8s_in_namespace<'a>(&'a self, namespace: &str) -> impl Iterator<Item = &'a K8sObject> {
-        let mut indices: Vec<usize> = self
-            .k8s_by_namespace
-            .get(namespace)
-            .into_iter()
-            .flat_map(|kinds| kinds.values().flatten().copied())
-            .collect();
-        indices.sort_unstable();
-        indices.into_iter().map(|i| &self.k8s[i])
     }
 
     /// Objects of one kind in any namespace, in file order.
@@ -393,6 +417,17 @@ impl Project {
             }
         }
         Selection { found, undecidable }
+    }
+
+    /// The workloads (objects with a pod template) in `namespace` whose pods `selector`
+    /// selects, in file order.
+    pub fn workloads_selected_by<'a>(
+        &'a self,
+        namespace: &str,
+        selector: &Selector,
+    ) -> Vec<&'a K8sObject> {
+        self.selectors
+            .workloads_selected_by(&self.k8s, namespace, selector)
     }
 
     /// Whether the repository defines an object of `kind` named `name` in `namespace`.
@@ -481,7 +516,8 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
         return Ok(Some(Loaded1 {
             candidate,
             kind,
-            text,
+            lines: LineIndex::new(&text),
+            text: text.into(),
             content: Content::Failed(message, offset),
         }));
     }
@@ -502,7 +538,8 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
     Ok(Some(Loaded1 {
         candidate,
         kind,
-        text,
+        lines: LineIndex::new(&text),
+        text: text.into(),
         content,
     }))
 }

@@ -23,6 +23,16 @@ const INDEXED: &[(&str, &[&str], bool)] = &[
 pub struct SelectorIndex {
     /// Per entry of `INDEXED`, per namespace.
     by_kind: Vec<HashMap<String, NamespaceSelectors>>,
+    /// The other direction, for a selector asking which workloads it selects: per namespace,
+    /// workloads (objects with a pod template) in file order with their pod labels, and
+    /// indices into that list by each pod label, key then value.
+    workloads: HashMap<String, NamespaceWorkloads>,
+}
+
+#[derive(Debug, Default)]
+struct NamespaceWorkloads {
+    workloads: Vec<(usize, BTreeMap<String, String>)>,
+    by_label: HashMap<String, HashMap<String, Vec<usize>>>,
 }
 
 #[derive(Debug, Default)]
@@ -79,7 +89,50 @@ impl SelectorIndex {
                 ns.selectors.push((i, selector));
             }
         }
-        SelectorIndex { by_kind }
+        let mut workloads: HashMap<String, NamespaceWorkloads> = HashMap::new();
+        for (i, obj) in k8s.iter().enumerate().filter(|(_, o)| o.is_workload()) {
+            let ns = workloads.entry(obj.namespace.clone()).or_default();
+            let at = ns.workloads.len();
+            let labels = obj.pod_labels();
+            for (key, value) in &labels {
+                ns.by_label
+                    .entry(key.clone())
+                    .or_default()
+                    .entry(value.clone())
+                    .or_default()
+                    .push(at);
+            }
+            ns.workloads.push((i, labels));
+        }
+        SelectorIndex { by_kind, workloads }
+    }
+
+    /// The workloads in `namespace` whose pods `selector` selects, in file order. A selector
+    /// with `matchLabels` can only select pods carrying its first pair, so only those are tried.
+    pub fn workloads_selected_by<'a>(
+        &self,
+        k8s: &'a [K8sObject],
+        namespace: &str,
+        selector: &Selector,
+    ) -> Vec<&'a K8sObject> {
+        let Some(ns) = self.workloads.get(namespace) else {
+            return Vec::new();
+        };
+        let candidates: Vec<usize> = match selector.match_labels.iter().next() {
+            Some((key, value)) => ns
+                .by_label
+                .get(key)
+                .and_then(|v| v.get(value))
+                .cloned()
+                .unwrap_or_default(),
+            None => (0..ns.workloads.len()).collect(),
+        };
+        candidates
+            .into_iter()
+            .map(|c| &ns.workloads[c])
+            .filter(|(_, labels)| selector.matches(labels))
+            .map(|(i, _)| &k8s[*i])
+            .collect()
     }
 
     /// The objects of `kind` in `namespace` whose selector at `path` selects pods labelled

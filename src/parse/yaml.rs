@@ -1,6 +1,7 @@
 //! The shared YAML layer: saphyr's event parser turned into an owned tree with byte spans,
 //! merge keys applied, duplicate keys recorded, and budgets that keep hostile input bounded.
 
+use compact_str::CompactString;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -34,7 +35,8 @@ pub enum Value {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
-    pub text: String,
+    /// Most keys and values are short: kept inline (up to 24 bytes), they cost no allocation.
+    pub text: CompactString,
     /// Plain (unquoted) scalars are the only ones that resolve to null, booleans and numbers.
     pub plain: bool,
 }
@@ -76,7 +78,7 @@ impl Node {
         Node {
             span,
             value: Value::Scalar(Scalar {
-                text: String::new(),
+                text: CompactString::const_new(""),
                 plain: true,
             }),
         }
@@ -324,8 +326,8 @@ impl Builder {
                     span,
                     value: Value::Scalar(Scalar {
                         text: match text {
-                            Cow::Borrowed(s) => s.to_string(),
-                            Cow::Owned(s) => s,
+                            Cow::Borrowed(s) => CompactString::from(s),
+                            Cow::Owned(s) => CompactString::from(s),
                         },
                         plain: style == ScalarStyle::Plain,
                     }),
@@ -536,7 +538,7 @@ impl Builder {
                 && first.start < e.key.span.start
             {
                 self.stream.duplicate_keys.push(DuplicateKey {
-                    key: s.text.clone(),
+                    key: s.text.to_string(),
                     span: e.key.span,
                     first,
                 });

@@ -81,12 +81,10 @@ impl Rule for K8sPdbBlocksEviction {
         let mut total = 0;
         let mut selected = Vec::new();
         for w in project
-            .k8s_in_namespace(&obj.namespace)
-            .filter(|w| w.is_workload() && !w.is("Job") && !w.is("CronJob"))
+            .workloads_selected_by(&obj.namespace, &selector)
+            .into_iter()
+            .filter(|w| !w.is("Job") && !w.is("CronJob"))
         {
-            if !selector.matches(&w.pod_labels()) {
-                continue;
-            }
             // An autoscaler may run more pods than `replicas`: we cannot tell the count.
             if project.hpas_for(w).next().is_some() {
                 return;

@@ -2,11 +2,11 @@
 //! ServiceMonitor or PodMonitor selects it, and no Kubernetes discovery job reaches it. Its
 //! metrics exist only on its own `/metrics` page.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::signals::{
     ComposeProjects, Service, Svc, compose_names, is_operator_kind, metrics_collected, same_scope,
-    scrape_annotated, services, services_selecting,
+    scope_of, scrape_annotated, services, services_selecting,
 };
 use crate::discover::split_dir;
 use crate::model::Project;
@@ -30,17 +30,19 @@ impl Rule for CrossServiceNotScraped {
         }
         let all = services(project);
         let judged = |s: &&Service<'_>| s.is_app() || s.roles.exporter;
-        let dirs: BTreeSet<&str> = all.iter().filter_map(|s| s.compose_dir(project)).collect();
+        // Services by compose folder, in order: one compose project each.
+        let mut by_dir: BTreeMap<&str, Vec<&Service<'_>>> = BTreeMap::new();
+        for service in &all {
+            if let Some(dir) = service.compose_dir(project) {
+                by_dir.entry(dir).or_default().push(service);
+            }
+        }
         let compose_projects = ComposeProjects::new(project);
-        for dir in dirs {
+        for (dir, services) in by_dir {
             let Some(scrape) = compose_targets(project, &compose_projects, dir) else {
                 continue;
             };
-            for service in all
-                .iter()
-                .filter(judged)
-                .filter(|s| s.compose_dir(project) == Some(dir))
-            {
+            for service in services.into_iter().filter(judged) {
                 let Svc::Compose {
                     compose,
                     service: svc,
@@ -74,23 +76,34 @@ impl Rule for CrossServiceNotScraped {
                 );
             }
         }
+        let all_monitors: Vec<&K8sObject> = project
+            .k8s
+            .iter()
+            .filter(|o| is_operator_kind(o, &["ServiceMonitor", "PodMonitor"]))
+            .collect();
+        // Monitors and configs depend only on the workload's scope: found once per scope.
+        type InScope<'p> = (Vec<&'p K8sObject>, Vec<&'p PromConfig>);
+        let mut by_scope: HashMap<&str, InScope<'_>> = HashMap::new();
         for service in all.iter().filter(judged) {
             let Svc::K8s(obj) = &service.svc else {
                 continue;
             };
             let path = project.path(obj.file);
-            let monitors: Vec<&K8sObject> = project
-                .k8s
-                .iter()
-                .filter(|o| is_operator_kind(o, &["ServiceMonitor", "PodMonitor"]))
-                .filter(|o| same_scope(project.path(o.file), path))
-                .collect();
-            let configs: Vec<&PromConfig> = project
-                .obs
-                .prometheus
-                .iter()
-                .filter(|c| same_scope(project.path(c.file), path))
-                .collect();
+            let (monitors, configs) = by_scope.entry(scope_of(path)).or_insert_with(|| {
+                let monitors = all_monitors
+                    .iter()
+                    .copied()
+                    .filter(|o| same_scope(project.path(o.file), path))
+                    .collect();
+                let configs = project
+                    .obs
+                    .prometheus
+                    .iter()
+                    .filter(|c| same_scope(project.path(c.file), path))
+                    .collect();
+                (monitors, configs)
+            });
+            let (monitors, configs) = (&*monitors, &*configs);
             let discovers = configs.iter().any(|c| {
                 c.jobs
                     .iter()
@@ -106,7 +119,7 @@ impl Rule for CrossServiceNotScraped {
                 continue;
             }
             let subject = service.subject(project);
-            match k8s_scraped(project, obj, &monitors, &configs) {
+            match k8s_scraped(project, obj, monitors, configs) {
                 Some(true) => cx.evaluate(subject),
                 Some(false) => {
                     cx.report(

@@ -1264,28 +1264,11 @@ fn is_partial_collector_doc(doc: &Node) -> bool {
 
 /// Files a compose service mounts together with `path`: a collector started with several
 /// `--config` files mounted from different folders.
-fn mounted_with(project: &Project, path: &str) -> BTreeSet<String> {
+fn mounted_with<'p>(project: &'p Project, path: &str) -> BTreeSet<&'p str> {
     let mut out = BTreeSet::new();
-    for compose in &project.compose {
-        let dir = split_dir(project.path(compose.file)).0;
-        for service in &compose.services {
-            let sources: Vec<String> = service
-                .mounts()
-                .into_iter()
-                .filter_map(|(m, _)| match m {
-                    Mount::Bind { source, .. }
-                        if !is_templated(&source)
-                            && !source.starts_with('/')
-                            && !source.starts_with('~') =>
-                    {
-                        Some(normalize(&format!("{dir}{source}")))
-                    }
-                    _ => None,
-                })
-                .collect();
-            if sources.iter().any(|s| !s.is_empty() && under(path, s)) {
-                out.extend(sources);
-            }
+    for sources in project.compose_bind_sources() {
+        if sources.iter().any(|s| !s.is_empty() && under(path, s)) {
+            out.extend(sources.iter().map(String::as_str));
         }
     }
     out
