@@ -11,12 +11,30 @@ use crate::rules::{Cx, Rule};
 
 pub struct KustomizeMissingResource;
 
-fn exists(project: &Project, path: &str) -> bool {
+/// Every path discovery saw (files read and files skipped with a notice), sorted as strings so
+/// that the paths under a folder are found by binary search, not by a scan per reference.
+fn known_paths(project: &Project) -> Vec<&str> {
+    let mut paths: Vec<&str> = project
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(project.notices.iter().map(|n| n.path.as_str()))
+        .collect();
+    paths.sort_unstable();
+    paths
+}
+
+fn exists(known: &[&str], path: &str) -> bool {
     if path.is_empty() {
         return true;
     }
-    let under = |p: &str| p == path || p.strip_prefix(path).is_some_and(|r| r.starts_with('/'));
-    project.files.iter().any(|f| under(&f.path)) || project.notices.iter().any(|n| under(&n.path))
+    // Every path starting with `path` sorts in one run from here; `path-x` and `path.x` may
+    // come before `path/x` within it.
+    let from = known.partition_point(|p| *p < path);
+    known[from..]
+        .iter()
+        .take_while(|p| p.starts_with(path))
+        .any(|p| p.len() == path.len() || p.as_bytes()[path.len()] == b'/')
 }
 
 /// Only YAML files and folders are always discovered.
@@ -30,6 +48,10 @@ fn judgeable(path: &str) -> bool {
 
 impl Rule for KustomizeMissingResource {
     fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
+        if project.kustomize.kustomizations.is_empty() {
+            return;
+        }
+        let known = known_paths(project);
         for k in &project.kustomize.kustomizations {
             let kpath = project.path(k.file);
             for r in &k.refs {
@@ -40,7 +62,7 @@ impl Rule for KustomizeMissingResource {
                     continue;
                 }
                 let subject = format!("{kpath}#{}[{}]", r.field.name(), r.value);
-                if exists(project, path) {
+                if exists(&known, path) {
                     cx.evaluate(subject);
                     continue;
                 }

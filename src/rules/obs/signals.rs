@@ -948,12 +948,15 @@ impl<'p> Tracing<'p> {
             .iter()
             .map(|c| (c.file, project.path(c.file)))
             .collect();
-        let dirs: BTreeSet<&str> = services
-            .iter()
-            .filter_map(|s| s.compose_dir(project))
-            .collect();
+        // Per compose folder: its services, each with whether it is instrumented.
+        let mut dirs: BTreeMap<&str, Vec<(&Service<'_>, bool)>> = BTreeMap::new();
+        for (s, inst) in services.iter().zip(&instrumented) {
+            if let Some(dir) = s.compose_dir(project) {
+                dirs.entry(dir).or_default().push((s, *inst));
+            }
+        }
         let compose_projects = ComposeProjects::new(project);
-        for dir in dirs {
+        for (dir, in_dir) in dirs {
             let traced_configs = !compose_projects
                 .files(dir, traces_paths.iter().copied())
                 .is_empty();
@@ -963,9 +966,8 @@ impl<'p> Tracing<'p> {
                 .files(dir, collector_paths.iter().copied())
                 .is_empty();
             let traced = traced_configs
-                || services.iter().zip(&instrumented).any(|(s, inst)| {
-                    s.compose_dir(project) == Some(dir)
-                        && (*inst || (s.roles.tracing && !(s.roles.collector && collector_configs)))
+                || in_dir.iter().any(|(s, inst)| {
+                    *inst || (s.roles.tracing && !(s.roles.collector && collector_configs))
                 });
             if traced {
                 compose_dirs.insert(dir);
@@ -1003,8 +1005,13 @@ impl<'p> Tracing<'p> {
                 .compose_dir(project)
                 .is_some_and(|d| self.compose_dirs.contains(d)),
             Svc::K8s(o) => {
+                // The folder or one above it (`k8s_dirs` holds folders with a trailing `/`,
+                // and "" for the root).
                 let dir = split_dir(project.path(o.file)).0;
-                self.k8s_dirs.iter().any(|d| dir.starts_with(d))
+                self.k8s_dirs.contains("")
+                    || dir
+                        .match_indices('/')
+                        .any(|(i, _)| self.k8s_dirs.contains(&dir[..=i]))
             }
         }
     }
