@@ -174,3 +174,146 @@ impl SelectorIndex {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    /// Objects generated from a small grid of labels and selectors, in two namespaces: every
+    /// kind of selector (map, matchLabels, expressions only, empty, templated) meets workloads
+    /// with overlapping labels.
+    fn objects() -> Vec<K8sObject> {
+        let mut docs = String::new();
+        let labels = [
+            "{app: web}",
+            "{app: web, tier: front}",
+            "{app: api, tier: back}",
+            "{tier: front}",
+            "{}",
+        ];
+        for ns in ["default", "shop"] {
+            for (i, l) in labels.iter().enumerate() {
+                docs.push_str(&format!(
+                    "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}, namespace: {ns}}}\nspec:\n  template:\n    metadata: {{labels: {l}}}\n"
+                ));
+            }
+            let selectors = [
+                "{matchLabels: {app: web}}",
+                "{matchLabels: {app: web, tier: front}}",
+                "{matchLabels: {tier: front}, matchExpressions: [{key: app, operator: NotIn, values: [api]}]}",
+                "{matchExpressions: [{key: tier, operator: Exists}]}",
+                "{}",
+                "{matchLabels: {app: '{{ .Values.app }}'}}",
+            ];
+            for (i, s) in selectors.iter().enumerate() {
+                docs.push_str(&format!(
+                    "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p{i}, namespace: {ns}}}\nspec: {{minAvailable: 1, selector: {s}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: n{i}, namespace: {ns}}}\nspec: {{podSelector: {s}}}\n"
+                ));
+            }
+            for (i, s) in [
+                "{app: web}",
+                "{app: web, tier: front}",
+                "{tier: back}",
+                "{}",
+            ]
+            .iter()
+            .enumerate()
+            {
+                docs.push_str(&format!(
+                    "---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: {ns}}}\nspec: {{selector: {s}}}\n"
+                ));
+            }
+        }
+        yaml::parse(&docs)
+            .unwrap()
+            .documents
+            .into_iter()
+            .filter_map(|d| K8sObject::from_node(0, d, "default"))
+            .collect()
+    }
+
+    fn names(found: &[&K8sObject]) -> Vec<String> {
+        found
+            .iter()
+            .map(|o| format!("{}/{}", o.namespace, o.name))
+            .collect()
+    }
+
+    #[test]
+    fn the_index_selects_what_trying_every_selector_selects() {
+        let k8s = objects();
+        let index = SelectorIndex::build(&k8s);
+        for workload in k8s.iter().filter(|o| o.is_workload()) {
+            let labels = workload.pod_labels();
+            for (kind, path, plain_map) in INDEXED {
+                let got = index
+                    .selecting(&k8s, &labels, &workload.namespace, kind, path, *plain_map)
+                    .unwrap();
+                let mut want = Vec::new();
+                let mut undecidable = false;
+                for obj in k8s
+                    .iter()
+                    .filter(|o| o.kind == *kind && o.namespace == workload.namespace)
+                {
+                    let Some(node) = obj.node.path(path) else {
+                        continue;
+                    };
+                    let selector = if *plain_map {
+                        Selector::from_map(node)
+                    } else {
+                        Selector::from_label_selector(node)
+                    };
+                    if selector.templated {
+                        undecidable = true;
+                    } else if selector.matches(&labels) {
+                        want.push(obj);
+                    }
+                }
+                assert_eq!(
+                    names(&got.found),
+                    names(&want),
+                    "{kind} for {}",
+                    workload.name
+                );
+                assert_eq!(got.undecidable, undecidable);
+            }
+        }
+        assert!(
+            index
+                .selecting(
+                    &k8s,
+                    &BTreeMap::new(),
+                    "default",
+                    "Service",
+                    &["spec"],
+                    true
+                )
+                .is_none(),
+            "an unindexed path falls back to the caller's scan"
+        );
+    }
+
+    #[test]
+    fn the_index_finds_the_workloads_a_selector_selects() {
+        let k8s = objects();
+        let index = SelectorIndex::build(&k8s);
+        let mut judged = 0;
+        for pdb in k8s.iter().filter(|o| o.kind == "PodDisruptionBudget") {
+            let selector =
+                Selector::from_label_selector(pdb.node.path(&["spec", "selector"]).unwrap());
+            let got = index.workloads_selected_by(&k8s, &pdb.namespace, &selector);
+            let want: Vec<&K8sObject> = k8s
+                .iter()
+                .filter(|w| w.is_workload() && w.namespace == pdb.namespace)
+                .filter(|w| selector.matches(&w.pod_labels()))
+                .collect();
+            assert_eq!(names(&got), names(&want), "{}", pdb.name);
+            judged += usize::from(!want.is_empty());
+        }
+        assert!(
+            judged >= 8,
+            "the grid should select something for most budgets"
+        );
+    }
+}

@@ -80,3 +80,27 @@ impl Rule for KustomizeMissingResource {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::exists;
+
+    #[test]
+    fn folders_and_files_are_found_past_siblings_that_sort_between() {
+        // `base-x` and `base.yaml` sort between `base` and `base/kustomization.yaml`.
+        let mut known = vec![
+            "base-x/a.yaml",
+            "base.yaml",
+            "base/kustomization.yaml",
+            "overlays/prod/kustomization.yaml",
+        ];
+        known.sort_unstable();
+        assert!(exists(&known, "base"));
+        assert!(exists(&known, "base.yaml"));
+        assert!(exists(&known, "overlays/prod"));
+        assert!(exists(&known, ""));
+        assert!(!exists(&known, "bas"));
+        assert!(!exists(&known, "overlays/pro"));
+        assert!(!exists(&known, "overlays/prod/patch.yaml"));
+    }
+}
