@@ -7,6 +7,7 @@ pub mod image;
 pub mod k8s;
 pub mod kustomize;
 pub mod lb;
+pub mod memo;
 pub mod obs;
 pub mod project;
 pub mod selection;

@@ -66,6 +66,8 @@ pub struct Project {
     selectors: SelectorIndex,
     /// Per compose service, in file order: what `compose_bind_sources` returns, made once.
     compose_bind_sources: std::sync::OnceLock<Vec<Vec<String>>>,
+    /// Facts rules share, computed on first use.
+    pub memo: super::memo::Memo,
 }
 
 enum Content {
@@ -193,16 +195,24 @@ impl Project {
             }
         }
         super::lb::resolve_nginx_includes(&project.files, &mut project.nginx);
-        // Terraform reads only its own files: it is modelled beside CI and monitoring, which
-        // take their YAML out of `other_yaml` one after the other.
+        // Terraform, CI and monitoring each read their own files: they are modelled side by
+        // side. CI takes its YAML out of `other_yaml` and looks up GitLab includes among the
+        // rest; monitoring's YAML is taken out first (no pipeline includes a Prometheus file).
+        let (obs_yaml, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut project.other_yaml)
+            .into_iter()
+            .partition(|(f, _)| Observability::reads(project.files[*f].kind));
+        project.other_yaml = rest;
         let (terraform, (ci, obs)) = rayon::join(
             || Terraform::build(&project.files),
             || {
-                let mut ci = Ci::build(&project.files, &mut project.other_yaml);
-                ci.collect_k8s(&project.k8s);
-                let obs =
-                    Observability::build(&project.files, &mut project.other_yaml, &project.k8s);
-                (ci, obs)
+                rayon::join(
+                    || {
+                        let mut ci = Ci::build(&project.files, &mut project.other_yaml);
+                        ci.collect_k8s(&project.k8s);
+                        ci
+                    },
+                    || Observability::build(&project.files, obs_yaml, &project.k8s),
+                )
             },
         );
         (project.terraform, project.ci, project.obs) = (terraform, ci, obs);

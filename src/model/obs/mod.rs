@@ -147,25 +147,27 @@ fn dashboard_of(file: FileId, source: &SourceFile) -> Result<Option<Dashboard>, 
 impl Observability {
     /// Builds the model from parsed YAML of monitoring kinds (taking those documents out of
     /// `yaml`), dashboards' JSON text, and `PrometheusRule` objects.
+    /// The YAML kinds this model reads: the caller hands their documents to `build`.
+    pub fn reads(kind: FileKind) -> bool {
+        matches!(
+            kind,
+            FileKind::PrometheusConfig
+                | FileKind::PrometheusRules
+                | FileKind::Alertmanager
+                | FileKind::GrafanaProvisioning
+                | FileKind::OtelCollector
+                | FileKind::LogShipper
+        )
+    }
+
+    /// Builds the model from the parsed YAML of the kinds it `reads`, dashboards' JSON text, and
+    /// `PrometheusRule` objects.
     pub fn build(
         files: &[SourceFile],
-        yaml: &mut Vec<(FileId, Vec<Node>)>,
+        mine: Vec<(FileId, Vec<Node>)>,
         k8s: &[K8sObject],
     ) -> Observability {
         let mut obs = Observability::default();
-        let (mine, rest): (Vec<_>, Vec<_>) =
-            std::mem::take(yaml).into_iter().partition(|(f, _)| {
-                matches!(
-                    files[*f].kind,
-                    FileKind::PrometheusConfig
-                        | FileKind::PrometheusRules
-                        | FileKind::Alertmanager
-                        | FileKind::GrafanaProvisioning
-                        | FileKind::OtelCollector
-                        | FileKind::LogShipper
-                )
-            });
-        *yaml = rest;
         for (file, docs) in &mine {
             let file = *file;
             let kind = files[file].kind;

@@ -17,6 +17,7 @@ use crate::model::Project;
 use crate::model::compose::{ComposeFile, ComposeService, Mount};
 use crate::model::image::ImageRef;
 use crate::model::k8s::{K8sObject, Selector};
+use crate::model::memo::MemoSlot;
 use crate::model::obs::grafana::Dashboard;
 use crate::model::obs::otel::Collector;
 use crate::model::obs::prometheus::PromConfig;
@@ -479,11 +480,40 @@ fn compose_roles(project: &Project, compose: &ComposeFile, service: &ComposeServ
 /// Every long-running service: compose services (once per compose project, however many files
 /// define them) and Kubernetes workloads.
 pub(crate) fn services(project: &Project) -> Vec<Service<'_>> {
+    project
+        .memo
+        .get_or_init(MemoSlot::ObsServices, || find_services(project))
+        .into_iter()
+        .filter_map(|(at, roles)| {
+            let svc = match at {
+                ServiceAt::Compose { compose, service } => {
+                    let compose = project.compose.get(compose)?;
+                    Svc::Compose {
+                        compose,
+                        service: compose.services.get(service)?,
+                    }
+                }
+                ServiceAt::K8s(i) => Svc::K8s(project.k8s.get(i)?),
+            };
+            Some(Service { svc, roles })
+        })
+        .collect()
+}
+
+/// Where a service is in the project, by index: the list of services is worked out once per
+/// project and shared by the rules.
+#[derive(Debug, Clone, Copy)]
+enum ServiceAt {
+    Compose { compose: usize, service: usize },
+    K8s(usize),
+}
+
+fn find_services(project: &Project) -> Vec<(ServiceAt, Roles)> {
     let mut out = Vec::new();
     let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for compose in &project.compose {
+    for (c, compose) in project.compose.iter().enumerate() {
         let dir = split_dir(project.path(compose.file)).0;
-        for service in &compose.services {
+        for (s, service) in compose.services.iter().enumerate() {
             if !seen.insert((dir, service.name.as_str())) {
                 continue;
             }
@@ -492,17 +522,19 @@ pub(crate) fn services(project: &Project) -> Vec<Service<'_>> {
             {
                 continue;
             }
-            out.push(Service {
-                svc: Svc::Compose { compose, service },
-                roles: compose_roles(project, compose, service),
-            });
+            out.push((
+                ServiceAt::Compose {
+                    compose: c,
+                    service: s,
+                },
+                compose_roles(project, compose, service),
+            ));
         }
     }
-    for obj in project.k8s.iter().filter(|o| is_long_running(o)) {
-        out.push(Service {
-            svc: Svc::K8s(obj),
-            roles: workload_roles(obj),
-        });
+    for (i, obj) in project.k8s.iter().enumerate() {
+        if is_long_running(obj) {
+            out.push((ServiceAt::K8s(i), workload_roles(obj)));
+        }
     }
     out
 }
