@@ -22,7 +22,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "../shared/corpus"))
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 SCALES = [int(s) for s in (sys.argv[3] if len(sys.argv) > 3 else "1,10,100").split(",")]
-SHIPSHAPE = os.path.join(ROOT, "target/release/shipshape")
+SHIPSHAPE = os.environ.get("SHIPSHAPE") or os.path.join(ROOT, "target/release/shipshape")
+# Above this scale one run is enough: a run takes minutes and its noise is small beside it.
+ONE_RUN_FROM = 30
 
 
 def link_copy(dst):
@@ -40,9 +42,9 @@ def link_copy(dst):
                 shutil.copyfile(src, os.path.join(target, name))
 
 
-def measure(path):
+def measure(path, runs):
     walls, cpus, rss = [], [], 0
-    for _ in range(RUNS):
+    for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         out = subprocess.run(["/usr/bin/time", "-f", "%M", SHIPSHAPE, "audit", path,
@@ -77,7 +79,7 @@ def main():
                 link_copy(os.path.join(base, f"copy-{made:03}"))
                 made += 1
             files = count_files(base)
-            wall, cpu, rss = measure(base)
+            wall, cpu, rss = measure(base, 1 if scale >= ONE_RUN_FROM else RUNS)
             print(f"{scale:>5}x {files:>9} {wall:>8.2f} {cpu:>8.2f} {rss:>8.1f} "
                   f"{files / wall:>10,.0f} {wall / scale:>9.3f}", flush=True)
     finally:

@@ -1,7 +1,7 @@
 //! Load balancers: HAProxy and nginx configurations, nginx includes resolved inside the
 //! repository, and the targets (servers, upstreams, proxied hosts) they send traffic to.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::discover::split_dir;
 use crate::model::ci::glob_matches;
@@ -207,7 +207,7 @@ pub fn nginx_targets(unit: &NginxUnit, upstream_names: &BTreeSet<String>) -> Vec
 /// Resolves each nginx file's `include`s to repository files (see `resolve_include`); cycles
 /// stop.
 pub fn resolve_nginx_includes(files: &[SourceFile], units: &mut [NginxUnit]) {
-    let paths: Vec<&str> = units.iter().map(|u| files[u.file].path.as_str()).collect();
+    let paths = IncludePaths::new(units.iter().map(|u| files[u.file].path.as_str()).collect());
     let direct: Vec<Vec<usize>> = units
         .iter()
         .enumerate()
@@ -241,7 +241,58 @@ pub fn resolve_nginx_includes(files: &[SourceFile], units: &mut [NginxUnit]) {
 }
 
 /// Repository files an include pattern names, from `from`'s folder upwards, else by tail.
-pub fn resolve_include(paths: &[&str], from: usize, pattern: &str) -> Vec<usize> {
+/// The nginx files' paths, with indexes so that resolving an include tests only the paths that
+/// could match it: those starting with the pattern's text before its first `*`, or, for a
+/// `**/…/name` pattern, those with that file name. Testing every path for every include made
+/// a monorepo of many nginx setups quadratic.
+pub struct IncludePaths<'a> {
+    paths: Vec<&'a str>,
+    /// (path, index into `paths`), sorted by path.
+    sorted: Vec<(&'a str, usize)>,
+    /// Indices into `paths` by file name.
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> IncludePaths<'a> {
+    pub fn new(paths: Vec<&'a str>) -> Self {
+        let mut sorted: Vec<(&str, usize)> = paths.iter().copied().zip(0..).collect();
+        sorted.sort_unstable();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, path) in paths.iter().enumerate() {
+            by_name.entry(split_dir(path).1).or_default().push(i);
+        }
+        IncludePaths {
+            paths,
+            sorted,
+            by_name,
+        }
+    }
+
+    /// Indices of the paths other than `from` that `pattern` matches, in order.
+    fn hits(&self, pattern: &str, from: usize) -> Vec<usize> {
+        let literal = &pattern[..pattern.find('*').unwrap_or(pattern.len())];
+        let name = split_dir(pattern).1;
+        let mut candidates: Vec<usize> = if !literal.is_empty() {
+            let start = self.sorted.partition_point(|(p, _)| *p < literal);
+            self.sorted[start..]
+                .iter()
+                .take_while(|(p, _)| p.starts_with(literal))
+                .map(|(_, i)| *i)
+                .collect()
+        } else if !name.contains('*') {
+            self.by_name.get(name).cloned().unwrap_or_default()
+        } else {
+            (0..self.paths.len()).collect()
+        };
+        candidates.sort_unstable();
+        candidates
+            .into_iter()
+            .filter(|&i| i != from && glob_matches(pattern, self.paths[i]))
+            .collect()
+    }
+}
+
+pub fn resolve_include(paths: &IncludePaths<'_>, from: usize, pattern: &str) -> Vec<usize> {
     let rel = match pattern.strip_prefix('/') {
         Some(abs) => abs
             .strip_prefix("etc/nginx/")
@@ -251,15 +302,8 @@ pub fn resolve_include(paths: &[&str], from: usize, pattern: &str) -> Vec<usize>
             .unwrap_or(abs),
         None => pattern,
     };
-    let hits = |candidate: &str| -> Vec<usize> {
-        paths
-            .iter()
-            .enumerate()
-            .filter(|(i, path)| *i != from && glob_matches(candidate, path))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let (dir, _) = split_dir(paths[from]);
+    let hits = |candidate: &str| paths.hits(candidate, from);
+    let (dir, _) = split_dir(paths.paths[from]);
     let mut base = dir.trim_end_matches('/');
     loop {
         let candidate = if base.is_empty() {
@@ -281,7 +325,7 @@ pub fn resolve_include(paths: &[&str], from: usize, pattern: &str) -> Vec<usize>
     // may use `deploy/conf.d/`), so a repository of several independent nginx setups
     // (`demos/a/nginx.conf`, `demos/b/conf.d/`) does not wire them into each other.
     let found = hits(&format!("**/{}", rel.trim_start_matches("./")));
-    let shared = |i: &usize| common_dirs(paths[from], paths[*i]);
+    let shared = |i: &usize| common_dirs(paths.paths[from], paths.paths[*i]);
     let best = found.iter().map(shared).max().unwrap_or(0);
     let depth = dir.split_terminator('/').count();
     if best + 1 < depth {

@@ -10,9 +10,17 @@ use std::sync::OnceLock;
 pub enum MemoSlot {
     /// `rules::obs::signals::services`.
     ObsServices,
+    /// `rules::k8s::common::kustomize_sets_image`.
+    KustomizeImages,
+    /// `rules::cross::lb_common::resolve`.
+    LbServiceNames,
+    /// `rules::obs::signals::mounted_with`.
+    ServicesBySource,
+    /// `rules::obs::signals::partial_collector_docs`.
+    PartialCollectorDocs,
 }
 
-const SLOTS: usize = 1;
+const SLOTS: usize = 5;
 
 #[derive(Default)]
 pub struct Memo {

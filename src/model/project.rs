@@ -64,6 +64,10 @@ pub struct Project {
     /// Indices into `k8s` by kind, across namespaces.
     k8s_by_kind: HashMap<String, Vec<usize>>,
     selectors: SelectorIndex,
+    /// Indices into `files` by kind (kinds are final when loading ends).
+    files_by_kind: HashMap<FileKind, Vec<FileId>>,
+    /// Indices into `k8s` of HorizontalPodAutoscalers by `hpa_key` of their target.
+    hpas_by_target: HashMap<String, Vec<usize>>,
     /// Per compose service, in file order: what `compose_bind_sources` returns, made once.
     compose_bind_sources: std::sync::OnceLock<Vec<Vec<String>>>,
     /// Facts rules share, computed on first use.
@@ -260,6 +264,27 @@ impl Project {
                 .or_default()
                 .push(i);
         }
+        for (i, hpa) in project.k8s.iter().enumerate() {
+            if hpa.kind != "HorizontalPodAutoscaler" {
+                continue;
+            }
+            let target = hpa.node.path(&["spec", "scaleTargetRef"]);
+            let field = |key: &str| target.and_then(|t| t.get(key)).and_then(Node::as_str);
+            if let (Some(kind), Some(name)) = (field("kind"), field("name")) {
+                project
+                    .hpas_by_target
+                    .entry(hpa_key(&hpa.namespace, kind, name))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for (file, source) in project.files.iter().enumerate() {
+            project
+                .files_by_kind
+                .entry(source.kind)
+                .or_default()
+                .push(file);
+        }
         notices.sort();
         project.notices = notices;
         project.timings = vec![
@@ -289,10 +314,12 @@ impl Project {
     }
 
     pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
+        self.files_by_kind
+            .get(&kind)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
             .iter()
-            .enumerate()
-            .filter(move |(_, f)| f.kind == kind)
+            .map(|&file| (file, &self.files[file]))
     }
 
     /// Counts of files per kind, for the report header.
@@ -380,13 +407,16 @@ impl Project {
 
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this workload.
     pub fn hpas_for<'a>(&'a self, workload: &'a K8sObject) -> impl Iterator<Item = &'a K8sObject> {
-        self.k8s_in(&workload.namespace, "HorizontalPodAutoscaler")
-            .filter(move |hpa| {
-                let target = hpa.node.path(&["spec", "scaleTargetRef"]);
-                target.and_then(|t| t.get("name")).and_then(Node::as_str) == Some(&workload.name)
-                    && target.and_then(|t| t.get("kind")).and_then(Node::as_str)
-                        == Some(&workload.kind)
-            })
+        self.hpas_by_target
+            .get(&hpa_key(
+                &workload.namespace,
+                &workload.kind,
+                &workload.name,
+            ))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.k8s[i])
     }
 
     /// Objects of `kind` in the workload's namespace whose selector (at `selector_path`)
@@ -475,6 +505,11 @@ impl Project {
             )
         })
     }
+}
+
+/// The key of an autoscaler's target in `hpas_by_target`.
+fn hpa_key(namespace: &str, kind: &str, name: &str) -> String {
+    format!("{namespace}\0{kind}\0{name}")
 }
 
 /// Reads and parses one candidate: `Ok(None)` when its content shows it is no input of ours.

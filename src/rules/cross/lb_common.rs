@@ -1,12 +1,14 @@
 //! What the cross-file load balancer rules share: every target the balancers send traffic to,
 //! the compose service or Kubernetes Service it names, and that service's health checks.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::model::Project;
 use crate::model::compose::{ComposeFile, ComposeService};
 use crate::model::k8s::{K8sObject, Selector};
 use crate::model::lb::{LbTarget, haproxy_targets, nginx_targets};
+use crate::model::memo::MemoSlot;
 use crate::parse::dockerfile::Args;
 use crate::parse::yaml::Node;
 use crate::rules::compose::common::{ImageCheck, dockerfile_healthcheck, healthcheck_state, views};
@@ -45,27 +47,62 @@ pub fn defines_services(project: &Project) -> bool {
 /// Service the target names.
 pub fn resolve<'a>(project: &'a Project, target: &LbTarget) -> Option<Resolved<'a>> {
     let (name, namespace) = target.service_name()?;
-    if namespace.is_none() {
-        for compose in &project.compose {
-            for service in &compose.services {
-                if compose_names(service)
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(name))
-                {
-                    return Some(Resolved::Compose(compose, service));
+    let names = names(project);
+    let key = name.to_ascii_lowercase();
+    if namespace.is_none()
+        && let Some(&(c, s)) = names.compose.get(&key)
+    {
+        let compose = &project.compose[c];
+        return Some(Resolved::Compose(compose, &compose.services[s]));
+    }
+    names
+        .services
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .map(|&i| &project.k8s[i])
+        .find(|o| namespace.is_none_or(|ns| o.namespace.eq_ignore_ascii_case(ns)))
+        .map(Resolved::Service)
+}
+
+/// The names balancers may use for services, each to where it is defined: asked for every
+/// target, so gathered once per project.
+#[derive(Default)]
+pub struct ServiceNames {
+    /// Lowercased compose name, `container_name`, `hostname` or alias to the first
+    /// (compose file, service) indices that answer to it.
+    compose: HashMap<String, (usize, usize)>,
+    /// Lowercased Kubernetes Service name to indices into `k8s`, in file order.
+    services: HashMap<String, Vec<usize>>,
+    /// Lowercased namespaces of every Kubernetes object.
+    namespaces: HashSet<String>,
+}
+
+fn names(project: &Project) -> Arc<ServiceNames> {
+    project.memo.get_or_init(MemoSlot::LbServiceNames, || {
+        let mut names = ServiceNames::default();
+        for (c, compose) in project.compose.iter().enumerate() {
+            for (s, service) in compose.services.iter().enumerate() {
+                for name in compose_names(service) {
+                    names
+                        .compose
+                        .entry(name.to_ascii_lowercase())
+                        .or_insert((c, s));
                 }
             }
         }
-    }
-    project
-        .k8s
-        .iter()
-        .find(|o| {
-            o.kind == "Service"
-                && o.name.eq_ignore_ascii_case(name)
-                && namespace.is_none_or(|ns| o.namespace.eq_ignore_ascii_case(ns))
-        })
-        .map(Resolved::Service)
+        for (i, obj) in project.k8s.iter().enumerate() {
+            if obj.kind == "Service" {
+                names
+                    .services
+                    .entry(obj.name.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
+            }
+            names.namespaces.insert(obj.namespace.to_ascii_lowercase());
+        }
+        Arc::new(names)
+    })
 }
 
 /// Names another container on the same network can use for a compose service.
@@ -92,10 +129,7 @@ fn compose_names(service: &ComposeService) -> Vec<&str> {
 pub fn plausible_service_name(project: &Project, target: &LbTarget) -> bool {
     match target.service_name() {
         Some((_, None)) => true,
-        Some((_, Some(ns))) => project
-            .k8s
-            .iter()
-            .any(|o| o.namespace.eq_ignore_ascii_case(ns)),
+        Some((_, Some(ns))) => names(project).namespaces.contains(&ns.to_ascii_lowercase()),
         None => false,
     }
 }
@@ -143,12 +177,7 @@ pub fn health_paths(project: &Project, resolved: &Resolved<'_>) -> Result<Option
             if selector.templated || selector.is_empty() {
                 return Err(());
             }
-            let workloads: Vec<&K8sObject> = project
-                .k8s
-                .iter()
-                .filter(|o| o.namespace == service.namespace)
-                .filter(|o| o.is_workload() && selector.matches(&o.pod_labels()))
-                .collect();
+            let workloads = project.workloads_selected_by(&service.namespace, &selector);
             if workloads.is_empty() {
                 return Err(());
             }

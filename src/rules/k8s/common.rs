@@ -1,9 +1,13 @@
 //! Shared views for the Kubernetes rules: containers, security contexts, images, quantities.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use crate::kind::FileKind;
 use crate::model::Project;
 use crate::model::image::ImageRef;
 use crate::model::k8s::{K8sObject, Replicas};
+use crate::model::memo::MemoSlot;
 use crate::parse::span::Span;
 use crate::parse::yaml::Node;
 use crate::rules::Cx;
@@ -274,19 +278,31 @@ pub(super) fn looks_like_database(image: &str) -> bool {
 /// Whether a kustomization in the project rewrites this image's tag or digest
 /// (`images: [{name, newTag | digest}]`): the manifest's own tag is then not what runs.
 pub(super) fn kustomize_sets_image(project: &Project, repository: &str) -> bool {
-    project.other_yaml.iter().any(|(file, docs)| {
-        project.file(*file).kind == FileKind::Kustomization
-            && docs.iter().any(|doc| {
-                doc.get("images")
-                    .map(Node::items)
-                    .unwrap_or(&[])
-                    .iter()
-                    .any(|img| {
-                        img.get("name").and_then(Node::as_str) == Some(repository)
-                            && (img.get("newTag").is_some() || img.get("digest").is_some())
-                    })
-            })
-    })
+    project
+        .memo
+        .get_or_init(MemoSlot::KustomizeImages, || {
+            Arc::new(kustomize_set_images(project))
+        })
+        .contains(repository)
+}
+
+/// Every image name a kustomization's `images:` gives a tag or digest: asked for each
+/// container, so collected once.
+fn kustomize_set_images(project: &Project) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for (file, docs) in &project.other_yaml {
+        if project.file(*file).kind != FileKind::Kustomization {
+            continue;
+        }
+        for doc in docs {
+            for img in doc.get("images").map(Node::items).unwrap_or(&[]) {
+                if img.get("newTag").is_some() || img.get("digest").is_some() {
+                    names.extend(img.get("name").and_then(Node::as_str).map(str::to_string));
+                }
+            }
+        }
+    }
+    names
 }
 
 #[cfg(test)]

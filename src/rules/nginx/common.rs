@@ -217,7 +217,9 @@ fn is_stock(pattern: &str) -> bool {
 impl<'p> Nginx<'p> {
     pub fn new(project: &'p Project) -> Self {
         let units = &project.nginx[..];
-        let paths: Vec<&str> = units.iter().map(|u| project.path(u.file)).collect();
+        let paths = crate::model::lb::IncludePaths::new(
+            units.iter().map(|u| project.path(u.file)).collect(),
+        );
         let mut targets = HashMap::new();
         let mut unresolved = BTreeSet::new();
         let mut edges = vec![BTreeSet::new(); units.len()];

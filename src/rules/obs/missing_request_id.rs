@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::discover::split_dir;
 use crate::model::Project;
-use crate::model::lb::{HaproxyUnit, NginxUnit, resolve_include};
+use crate::model::lb::{HaproxyUnit, IncludePaths, NginxUnit, resolve_include};
 use crate::parse::haproxy::{Directive, HaproxyConfig, Section, SectionKind};
 use crate::rules::{Cx, Rule};
 
@@ -68,7 +68,7 @@ impl Rule for ObsMissingRequestId {
             }
             check_haproxy(project, unit, cx);
         }
-        let paths: Vec<&str> = project.nginx.iter().map(|u| project.path(u.file)).collect();
+        let paths = IncludePaths::new(project.nginx.iter().map(|u| project.path(u.file)).collect());
         for (index, unit) in project.nginx.iter().enumerate() {
             if unit.is_main() {
                 check_nginx(project, &paths, index, unit, cx);
@@ -174,7 +174,13 @@ fn check_haproxy(project: &Project, unit: &HaproxyUnit, cx: &mut Cx<'_>) {
     );
 }
 
-fn check_nginx(project: &Project, paths: &[&str], index: usize, unit: &NginxUnit, cx: &mut Cx<'_>) {
+fn check_nginx(
+    project: &Project,
+    paths: &IncludePaths<'_>,
+    index: usize,
+    unit: &NginxUnit,
+    cx: &mut Cx<'_>,
+) {
     let Some(http) = unit.config.directives.iter().find(|d| d.name() == "http") else {
         return;
     };

@@ -2,11 +2,12 @@
 //! `alert`/`record`, no `expr`, an empty name, a record name that is no metric name, `for` or
 //! annotations on a recording rule, an empty or repeated group name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::prom_common::{grafana_alerting_files, rule_subject, runs_prometheus_2};
 use crate::model::Project;
 use crate::model::obs::prometheus::RuleKind;
+use crate::parse::FileId;
 use crate::rules::{Cx, Rule};
 
 pub struct PrometheusInvalidRule;
@@ -88,19 +89,24 @@ impl Rule for PrometheusInvalidRule {
         // Group names: not empty, unique within a file (for `PrometheusRule` objects, within
         // the object: the operator writes one rule file per object).
         let mut seen: BTreeMap<(usize, usize, &str), usize> = BTreeMap::new();
+        let mut objects_in: HashMap<FileId, Vec<usize>> = HashMap::new();
+        for (i, o) in project.k8s.iter().enumerate() {
+            objects_in.entry(o.file).or_default().push(i);
+        }
         for group in project
             .obs
             .groups
             .iter()
             .filter(|g| !grafana.contains(&g.file))
         {
-            let object = project
-                .k8s
-                .iter()
-                .position(|o| {
-                    o.file == group.file
-                        && o.node.span.start <= group.span.start
-                        && group.span.end <= o.node.span.end
+            let object = objects_in
+                .get(&group.file)
+                .into_iter()
+                .flatten()
+                .copied()
+                .find(|&i| {
+                    let o = &project.k8s[i].node.span;
+                    o.start <= group.span.start && group.span.end <= o.end
                 })
                 .unwrap_or(usize::MAX);
             let path = project.path(group.file);

@@ -9,7 +9,8 @@
 //! PodMonitors under the same top-level folder that watch its namespace, and with the tracing
 //! set up in its folder or a folder above it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::discover::split_dir;
 use crate::kind::FileKind;
@@ -1301,16 +1302,52 @@ fn is_partial_collector_doc(doc: &Node) -> bool {
             .any(|s| doc.get(s).is_some_and(Node::is_map))
 }
 
+/// (index into `other_yaml`, index of the document) of every document that holds part of a
+/// collector configuration: looked for once, not once per collector.
+fn partial_collector_docs(project: &Project) -> Arc<Vec<(usize, usize)>> {
+    project
+        .memo
+        .get_or_init(MemoSlot::PartialCollectorDocs, || {
+            let mut found = Vec::new();
+            for (f, (_, docs)) in project.other_yaml.iter().enumerate() {
+                for (d, doc) in docs.iter().enumerate() {
+                    if is_partial_collector_doc(doc) {
+                        found.push((f, d));
+                    }
+                }
+            }
+            Arc::new(found)
+        })
+}
+
 /// Files a compose service mounts together with `path`: a collector started with several
 /// `--config` files mounted from different folders.
 fn mounted_with<'p>(project: &'p Project, path: &str) -> BTreeSet<&'p str> {
-    let mut out = BTreeSet::new();
-    for sources in project.compose_bind_sources() {
-        if sources.iter().any(|s| !s.is_empty() && under(path, s)) {
-            out.extend(sources.iter().map(String::as_str));
+    let sources = project.compose_bind_sources();
+    let by_source = project.memo.get_or_init(MemoSlot::ServicesBySource, || {
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (service, sources) in sources.iter().enumerate() {
+            for source in sources.iter().filter(|s| !s.is_empty()) {
+                index.entry(source.clone()).or_default().push(service);
+            }
         }
-    }
-    out
+        Arc::new(index)
+    });
+    // The services mounting `path` itself or a folder above it.
+    let mut services: Vec<usize> = path
+        .match_indices('/')
+        .map(|(i, _)| &path[..i])
+        .chain([path])
+        .filter_map(|p| by_source.get(p))
+        .flatten()
+        .copied()
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    services
+        .into_iter()
+        .flat_map(|s| sources[s].iter().map(String::as_str))
+        .collect()
 }
 
 pub(crate) fn layers<'p>(project: &'p Project, collector: &'p Collector) -> Layers<'p> {
@@ -1327,12 +1364,10 @@ pub(crate) fn layers<'p>(project: &'p Project, collector: &'p Collector) -> Laye
         .iter()
         .filter(|c| together(c.file))
         .collect();
-    let partial: Vec<&Node> = project
-        .other_yaml
+    let partial: Vec<&Node> = partial_collector_docs(project)
         .iter()
-        .filter(|(f, _)| together(*f))
-        .flat_map(|(_, docs)| docs.iter())
-        .filter(|d| is_partial_collector_doc(d))
+        .filter(|(f, _)| together(project.other_yaml[*f].0))
+        .map(|&(f, d)| &project.other_yaml[f].1[d])
         .collect();
     let unknown = collectors
         .iter()
