@@ -1,7 +1,7 @@
 //! Finds the files worth auditing under a root, classifies them by path, and reads them
 //! without ever leaving the root, hanging on special files, or loading oversized ones.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -177,7 +177,7 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
 }
 
 /// Folders that hold a `Chart.yaml`, with a trailing `/` (empty for a chart at the root).
-fn helm_chart_dirs<'a>(paths: impl Iterator<Item = &'a str>) -> Vec<String> {
+fn helm_chart_dirs<'a>(paths: impl Iterator<Item = &'a str>) -> HashSet<String> {
     paths
         .filter_map(|p| {
             let (dir, name) = split_dir(p);

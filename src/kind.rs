@@ -1,5 +1,7 @@
 //! The kinds of input shipshape recognises, and how a path (then, for YAML, content) decides one.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -128,22 +130,24 @@ impl FileKind {
 
     /// The kind a path alone gives, ignoring where Helm charts are.
     pub fn from_path(path: &str) -> Option<FileKind> {
-        Self::from_path_in_repo(path, &[])
+        Self::from_path_in_repo(path, &HashSet::new())
     }
 
     /// The kind a path gives; `chart_dirs` are folders holding a `Chart.yaml` (with trailing `/`).
-    pub fn from_path_in_repo(path: &str, chart_dirs: &[String]) -> Option<FileKind> {
+    pub fn from_path_in_repo(path: &str, chart_dirs: &HashSet<String>) -> Option<FileKind> {
         let (dir, name) = crate::discover::split_dir(path);
         let lower = name.to_ascii_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         let is_yaml_ext = matches!(ext, "yml" | "yaml");
 
         // The innermost chart: a subchart under `charts/` is a chart of its own.
-        if let Some(chart) = chart_dirs
-            .iter()
-            .filter(|c| path.starts_with(c.as_str()))
-            .max_by_key(|c| c.len())
-        {
+        // Looked up by the path's folders, deepest first, rather than by testing every chart.
+        let innermost = path
+            .rmatch_indices('/')
+            .map(|(i, _)| &path[..=i])
+            .chain([""])
+            .find(|d| chart_dirs.contains(*d));
+        if let Some(chart) = innermost {
             let inner = &path[chart.len()..];
             if inner.starts_with("templates/") || inner.contains("/templates/") {
                 return Some(FileKind::HelmTemplate);
@@ -547,7 +551,7 @@ mod tests {
 
     #[test]
     fn chart_templates_are_never_yaml() {
-        let charts = vec!["charts/web/".to_string()];
+        let charts = HashSet::from(["charts/web/".to_string()]);
         let k = |p| FileKind::from_path_in_repo(p, &charts);
         assert_eq!(
             k("charts/web/templates/deploy.yaml"),
@@ -568,7 +572,7 @@ mod tests {
 
     #[test]
     fn subcharts_are_charts_of_their_own() {
-        let charts = vec!["web/".to_string(), "web/charts/db/".to_string()];
+        let charts = HashSet::from(["web/".to_string(), "web/charts/db/".to_string()]);
         let k = |p| FileKind::from_path_in_repo(p, &charts);
         assert_eq!(k("web/charts/db/Chart.yaml"), Some(FileKind::HelmChart));
         assert_eq!(k("web/charts/db/Chart.lock"), Some(FileKind::HelmLock));
