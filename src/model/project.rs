@@ -470,6 +470,24 @@ impl Project {
             .workloads_selected_by(&self.k8s, namespace, selector)
     }
 
+    /// Whether some object of `kind` in the workload's namespace selects its pods (the first
+    /// value), and whether some selector is templated so that we cannot tell (the second).
+    pub fn selected_by_any(
+        &self,
+        workload: &K8sObject,
+        kind: &str,
+        selector_path: &[&str],
+        plain_map: bool,
+    ) -> (bool, bool) {
+        let labels = workload.pod_labels();
+        self.selectors
+            .selects_any(&labels, &workload.namespace, kind, selector_path, plain_map)
+            .unwrap_or_else(|| {
+                let selection = self.selecting(workload, kind, selector_path, plain_map);
+                (!selection.found.is_empty(), selection.undecidable)
+            })
+    }
+
     /// Whether the repository defines an object of `kind` named `name` in `namespace`.
     pub fn defines(&self, kind: &str, namespace: &str, name: &str) -> bool {
         self.k8s_in(namespace, kind).any(|o| o.name == name)

@@ -107,6 +107,34 @@ impl SelectorIndex {
         SelectorIndex { by_kind, workloads }
     }
 
+    /// Whether some object of `kind` in `namespace` selects pods labelled `labels`, and whether
+    /// some selector could not be judged: `selecting` without listing every match, which in a
+    /// namespace of many catch-all policies is most of the work. `None` when not indexed.
+    pub fn selects_any(
+        &self,
+        labels: &BTreeMap<String, String>,
+        namespace: &str,
+        kind: &str,
+        path: &[&str],
+        plain_map: bool,
+    ) -> Option<(bool, bool)> {
+        let slot = INDEXED
+            .iter()
+            .position(|(k, p, m)| *k == kind && *p == path && *m == plain_map)?;
+        let Some(ns) = self.by_kind.get(slot).and_then(|n| n.get(namespace)) else {
+            return Some((false, false));
+        };
+        let matches = |c: &usize| ns.selectors[*c].1.matches(labels);
+        let found = ns.unkeyed.iter().any(matches)
+            || labels.iter().any(|(key, value)| {
+                ns.by_first_label
+                    .get(key)
+                    .and_then(|v| v.get(value))
+                    .is_some_and(|filed| filed.iter().any(matches))
+            });
+        Some((found, ns.templated))
+    }
+
     /// The workloads in `namespace` whose pods `selector` selects, in file order. A selector
     /// with `matchLabels` can only select pods carrying its first pair, so only those are tried.
     pub fn workloads_selected_by<'a>(
@@ -277,6 +305,10 @@ mod tests {
                     workload.name
                 );
                 assert_eq!(got.undecidable, undecidable);
+                let any = index
+                    .selects_any(&labels, &workload.namespace, kind, path, *plain_map)
+                    .unwrap();
+                assert_eq!(any, (!want.is_empty(), undecidable));
             }
         }
         assert!(

@@ -231,3 +231,41 @@ fn terminal_report_has_scorecard_findings_and_next_steps() {
     let quiet = String::from_utf8_lossy(&quiet.stdout);
     assert!(quiet.contains("Readiness") && !quiet.contains("╭─["));
 }
+
+#[test]
+fn timings_go_to_stderr_with_the_slowest_rules_and_leave_the_report_alone() {
+    let plain = shipshape(&["audit", &acgs(), "--no-config", "-f", "json"]);
+    let timed = shipshape(&["audit", &acgs(), "--no-config", "-f", "json", "--timings"]);
+    assert_eq!(plain.status.code(), timed.status.code());
+    assert_eq!(
+        plain.stdout, timed.stdout,
+        "timings must never enter the report"
+    );
+    let err = String::from_utf8_lossy(&timed.stderr);
+    for phase in [
+        "discover",
+        "read and parse",
+        "model",
+        "check",
+        "score",
+        "render",
+        "total",
+    ] {
+        assert!(err.contains(phase), "no `{phase}` in:\n{err}");
+    }
+    let rules: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.contains("slowest rules"))
+        .skip(1)
+        .collect();
+    assert_eq!(rules.len(), 8, "eight slowest rules listed:\n{err}");
+    let known = json_of(&shipshape(&["rules", "--format", "json"]));
+    for line in rules {
+        let id = line.split_whitespace().next().unwrap();
+        assert!(
+            known.as_array().unwrap().iter().any(|r| r["id"] == id),
+            "`{id}` is not a rule id"
+        );
+        assert!(line.trim_end().ends_with("ms"), "{line}");
+    }
+}

@@ -88,11 +88,11 @@ pub(super) fn require_selected_by(
     plain_map: bool,
     message: impl FnOnce() -> String,
 ) {
-    let selection = project.selecting(obj, kind, selector_path, plain_map);
+    let (found, undecidable) = project.selected_by_any(obj, kind, selector_path, plain_map);
     let subject = k8s_subject(project, obj);
-    if !selection.found.is_empty() {
+    if found {
         cx.evaluate(subject);
-    } else if !selection.undecidable {
+    } else if !undecidable {
         cx.report(subject, obj.file, obj.span(), message());
     }
 }

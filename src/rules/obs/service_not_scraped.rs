@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::signals::{
-    ComposeProjects, Service, Svc, compose_names, is_operator_kind, metrics_collected, same_scope,
+    ComposeProjects, PathSet, Service, Svc, compose_names, is_operator_kind, metrics_collected,
     scope_of, scrape_annotated, services, services_selecting,
 };
 use crate::discover::split_dir;
@@ -38,8 +38,24 @@ impl Rule for CrossServiceNotScraped {
             }
         }
         let compose_projects = ComposeProjects::new(project);
+        let configs = PathSet::new(
+            project
+                .obs
+                .prometheus
+                .iter()
+                .map(|c| (c.file, project.path(c.file))),
+        );
+        let config_at: HashMap<FileId, usize> = project
+            .obs
+            .prometheus
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.file, i))
+            .collect();
         for (dir, services) in by_dir {
-            let Some(scrape) = compose_targets(project, &compose_projects, dir) else {
+            let Some(scrape) =
+                compose_targets(project, &compose_projects, &configs, &config_at, dir)
+            else {
                 continue;
             };
             for service in services.into_iter().filter(judged) {
@@ -81,6 +97,9 @@ impl Rule for CrossServiceNotScraped {
             .iter()
             .filter(|o| is_operator_kind(o, &["ServiceMonitor", "PodMonitor"]))
             .collect();
+        let all_configs: Vec<&PromConfig> = project.obs.prometheus.iter().collect();
+        let monitors_by_scope = by_scope_of(&all_monitors, |o| project.path(o.file));
+        let configs_by_scope = by_scope_of(&all_configs, |c| project.path(c.file));
         // Monitors and configs depend only on the workload's scope: found once per scope.
         type InScope<'p> = (Vec<&'p K8sObject>, Vec<&'p PromConfig>);
         let mut by_scope: HashMap<&str, InScope<'_>> = HashMap::new();
@@ -90,17 +109,9 @@ impl Rule for CrossServiceNotScraped {
             };
             let path = project.path(obj.file);
             let (monitors, configs) = by_scope.entry(scope_of(path)).or_insert_with(|| {
-                let monitors = all_monitors
-                    .iter()
-                    .copied()
-                    .filter(|o| same_scope(project.path(o.file), path))
-                    .collect();
-                let configs = project
-                    .obs
-                    .prometheus
-                    .iter()
-                    .filter(|c| same_scope(project.path(c.file), path))
-                    .collect();
+                let scope = scope_of(path);
+                let monitors = in_scope(&monitors_by_scope, scope, &all_monitors);
+                let configs = in_scope(&configs_by_scope, scope, &all_configs);
                 (monitors, configs)
             });
             let (monitors, configs) = (&*monitors, &*configs);
@@ -138,6 +149,32 @@ impl Rule for CrossServiceNotScraped {
     }
 }
 
+/// Positions in `items` by the scope of each item's path.
+fn by_scope_of<'a, T>(items: &[T], path: impl Fn(&T) -> &'a str) -> HashMap<&'a str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        out.entry(scope_of(path(item))).or_default().push(i);
+    }
+    out
+}
+
+/// The items in the same scope as a path in `scope` (or one of the two at the repository
+/// root), in order: all of them for a path at the
+/// root, else those in the scope and those at the root.
+fn in_scope<T: Copy>(by_scope: &HashMap<&str, Vec<usize>>, scope: &str, items: &[T]) -> Vec<T> {
+    if scope.is_empty() {
+        return items.to_vec();
+    }
+    let mut at: Vec<usize> = [scope, ""]
+        .iter()
+        .filter_map(|s| by_scope.get(s))
+        .flatten()
+        .copied()
+        .collect();
+    at.sort_unstable();
+    at.into_iter().map(|i| items[i]).collect()
+}
+
 /// Hosts the Prometheus configs of a compose project scrape, with those configs. `None` when the
 /// project has no config we can read, or one whose targets are discovered or templated.
 struct Scrape {
@@ -148,23 +185,20 @@ struct Scrape {
 fn compose_targets(
     project: &Project,
     compose_projects: &ComposeProjects<'_>,
+    configs: &PathSet<'_>,
+    config_at: &HashMap<FileId, usize>,
     dir: &str,
 ) -> Option<Scrape> {
-    let paths = project
-        .obs
-        .prometheus
-        .iter()
-        .map(|c| (c.file, project.path(c.file)));
-    let files = compose_projects.files(dir, paths);
+    let files = compose_projects.files(dir, configs);
     if files.is_empty() {
         return None;
     }
     let mut hosts = BTreeSet::new();
-    for config in project
-        .obs
-        .prometheus
+    // `files` keeps the order of `obs.prometheus`, which `configs` was built from; each file
+    // holds one Prometheus config.
+    for config in files
         .iter()
-        .filter(|c| files.contains(&c.file))
+        .filter_map(|f| config_at.get(f).map(|&i| &project.obs.prometheus[i]))
     {
         if project
             .file(config.file)
@@ -339,5 +373,22 @@ fn watches_namespace(monitor: &K8sObject, namespace: &str) -> bool {
             .filter_map(Node::as_str)
             .any(|n| n == namespace || is_templated(n)),
         None => monitor.namespace == namespace,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_in_scope_are_those_of_the_scope_and_the_root_in_order() {
+        let paths = ["a/p.yml", "root.yml", "b/p.yml", "a/q/r.yml"];
+        let by_scope = by_scope_of(&paths, |p| p);
+        assert_eq!(
+            in_scope(&by_scope, "a", &paths),
+            vec!["a/p.yml", "root.yml", "a/q/r.yml"]
+        );
+        assert_eq!(in_scope(&by_scope, "", &paths), paths.to_vec());
+        assert_eq!(in_scope(&by_scope, "c", &paths), vec!["root.yml"]);
     }
 }

@@ -561,12 +561,6 @@ pub(crate) fn scope_of(path: &str) -> &str {
     path.split_once('/').map_or("", |(first, _)| first)
 }
 
-/// `a` and `b` are in the same scope, or one of them sits at the repository root.
-pub(crate) fn same_scope(a: &str, b: &str) -> bool {
-    let (sa, sb) = (scope_of(a), scope_of(b));
-    sa.is_empty() || sb.is_empty() || sa == sb
-}
-
 /// A prometheus-operator object of one of `kinds`.
 pub(crate) fn is_operator_kind(obj: &K8sObject, kinds: &[&str]) -> bool {
     kinds.contains(&obj.kind.as_str()) && obj.api_version.starts_with("monitoring.coreos.com/")
@@ -774,23 +768,34 @@ impl<'p> ComposeProjects<'p> {
 
     /// The files of `paths` that belong to the compose project in `compose_dir`: those its
     /// services mount, else those in its folder or below that no other compose project mounts.
-    pub(crate) fn files<'a>(
-        &self,
-        compose_dir: &str,
-        paths: impl Iterator<Item = (FileId, &'a str)> + Clone,
-    ) -> Vec<FileId> {
+    pub(crate) fn files(&self, compose_dir: &str, paths: &PathSet<'_>) -> Vec<FileId> {
         let own: &[String] = self.mounts.get(compose_dir).map_or(&[], Vec::as_slice);
-        let mounted: Vec<FileId> = paths
-            .clone()
-            .filter(|(_, p)| own.iter().any(|m| !m.is_empty() && under(p, m)))
-            .map(|(f, _)| f)
+        let mut mounted: Vec<(usize, FileId)> = own
+            .iter()
+            .filter(|m| !m.is_empty())
+            .flat_map(|m| {
+                paths
+                    .starting_with(m)
+                    .iter()
+                    .filter(move |(p, _, _)| under(p, m))
+            })
+            .map(|&(_, order, file)| (order, file))
             .collect();
         if !mounted.is_empty() {
-            return mounted;
+            mounted.sort_unstable();
+            mounted.dedup();
+            return mounted.into_iter().map(|(_, f)| f).collect();
         }
+        let mut inside: Vec<(usize, FileId, &str)> = paths
+            .starting_with(compose_dir)
+            .iter()
+            .map(|&(p, order, file)| (order, file, p))
+            .collect();
+        inside.sort_unstable();
         let others = || self.mounts.iter().filter(|(d, _)| **d != compose_dir);
-        paths
-            .filter(|(_, p)| p.starts_with(compose_dir))
+        inside
+            .into_iter()
+            .map(|(_, f, p)| (f, p))
             .filter(|(_, p)| {
                 !others().any(|(_, ms)| ms.iter().any(|m| !m.is_empty() && under(p, m)))
             })
@@ -802,6 +807,33 @@ impl<'p> ComposeProjects<'p> {
             })
             .map(|(f, _)| f)
             .collect()
+    }
+}
+
+/// Paths of one kind of file, sorted, so that the files in a folder (or under a mount) are found
+/// by binary search rather than by testing every path for every compose project.
+pub(crate) struct PathSet<'a> {
+    /// (path, position in the order given, file).
+    sorted: Vec<(&'a str, usize, FileId)>,
+}
+
+impl<'a> PathSet<'a> {
+    pub(crate) fn new(paths: impl Iterator<Item = (FileId, &'a str)>) -> Self {
+        let mut sorted: Vec<(&str, usize, FileId)> = paths
+            .enumerate()
+            .map(|(order, (file, path))| (path, order, file))
+            .collect();
+        sorted.sort_unstable();
+        PathSet { sorted }
+    }
+
+    fn starting_with(&self, prefix: &str) -> &[(&'a str, usize, FileId)] {
+        let from = self.sorted.partition_point(|(p, _, _)| *p < prefix);
+        let len = self.sorted[from..]
+            .iter()
+            .take_while(|(p, _, _)| p.starts_with(prefix))
+            .count();
+        &self.sorted[from..from + len]
     }
 }
 
@@ -971,16 +1003,18 @@ impl<'p> Tracing<'p> {
             .map(|o| split_dir(project.path(o.file)).0)
             .collect();
         let mut compose_dirs = BTreeSet::new();
-        let collector_paths: Vec<(FileId, &str)> = project
-            .obs
-            .collectors
-            .iter()
-            .map(|c| (c.file, project.path(c.file)))
-            .collect();
-        let traces_paths: Vec<(FileId, &str)> = collectors_with(project, "traces")
-            .iter()
-            .map(|c| (c.file, project.path(c.file)))
-            .collect();
+        let collector_paths = PathSet::new(
+            project
+                .obs
+                .collectors
+                .iter()
+                .map(|c| (c.file, project.path(c.file))),
+        );
+        let traces_paths = PathSet::new(
+            collectors_with(project, "traces")
+                .iter()
+                .map(|c| (c.file, project.path(c.file))),
+        );
         // Per compose folder: its services, each with whether it is instrumented.
         let mut dirs: BTreeMap<&str, Vec<(&Service<'_>, bool)>> = BTreeMap::new();
         for (s, inst) in services.iter().zip(&instrumented) {
@@ -990,14 +1024,10 @@ impl<'p> Tracing<'p> {
         }
         let compose_projects = ComposeProjects::new(project);
         for (dir, in_dir) in dirs {
-            let traced_configs = !compose_projects
-                .files(dir, traces_paths.iter().copied())
-                .is_empty();
+            let traced_configs = !compose_projects.files(dir, &traces_paths).is_empty();
             // A collector whose configuration is found here and has no traces pipeline
             // carries other signals only.
-            let collector_configs = !compose_projects
-                .files(dir, collector_paths.iter().copied())
-                .is_empty();
+            let collector_configs = !compose_projects.files(dir, &collector_paths).is_empty();
             let traced = traced_configs
                 || in_dir.iter().any(|(s, inst)| {
                     *inst || (s.roles.tracing && !(s.roles.collector && collector_configs))
@@ -1557,9 +1587,13 @@ mod tests {
 
     #[test]
     fn scopes() {
-        assert!(same_scope("a/x.yaml", "a/b/y.yaml"));
-        assert!(!same_scope("a/x.yaml", "b/y.yaml"));
-        assert!(same_scope("x.yaml", "b/y.yaml"));
+        assert_eq!(scope_of("a/x.yaml"), scope_of("a/b/y.yaml"));
+        assert_ne!(scope_of("a/x.yaml"), scope_of("b/y.yaml"));
+        assert_eq!(
+            scope_of("x.yaml"),
+            "",
+            "a file at the root is in every scope"
+        );
         assert!(under("mon/prometheus.yml", "mon"));
         assert!(!under("monitoring/prometheus.yml", "mon"));
     }
