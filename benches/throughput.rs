@@ -89,6 +89,26 @@ fn terraform(bencher: divan::Bencher) {
     });
 }
 
+/// The one-line `expr:` of every Prometheus rule file: promql-parser plus our reading of its
+/// syntax tree.
+#[divan::bench(sample_count = 20)]
+fn promql(bencher: divan::Bencher) {
+    let (files, _) = texts(|k| k == FileKind::PrometheusRules);
+    let exprs: Vec<&str> = files
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter_map(|l| l.trim_start().strip_prefix("expr:"))
+        .map(|e| e.trim().trim_matches(['"', '\'']))
+        .filter(|e| !e.is_empty() && *e != "|" && *e != ">")
+        .collect();
+    let bytes = exprs.iter().map(|e| e.len()).sum();
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        for e in &exprs {
+            let _ = divan::black_box(shipshape::model::obs::promql::analyse(e));
+        }
+    });
+}
+
 /// Discover, read and parse everything into the project model (no rules).
 #[divan::bench(sample_count = 10)]
 fn load_corpus(bencher: divan::Bencher) {

@@ -18,9 +18,11 @@ pub enum MemoSlot {
     ServicesBySource,
     /// `rules::obs::signals::partial_collector_docs`.
     PartialCollectorDocs,
+    /// `rules::haproxy::common::group`.
+    HaproxyDirs,
 }
 
-const SLOTS: usize = 5;
+const SLOTS: usize = 6;
 
 #[derive(Default)]
 pub struct Memo {

@@ -1,5 +1,7 @@
 //! What CI/CD rules share: where project-level findings go, subjects, and deploy jobs.
 
+use std::collections::HashSet;
+
 use crate::kind::FileKind;
 use crate::model::Project;
 use crate::model::ci::capability::{Capability, Evidence};
@@ -142,8 +144,36 @@ pub fn deploy_jobs(project: &Project) -> Vec<DeployJob<'_>> {
     out
 }
 
-/// Whether `capability` shows in the deploy job itself or in a job that runs after it.
-pub fn in_job_or_after(project: &Project, deploy: &DeployJob<'_>, capability: Capability) -> bool {
+/// The jobs that show one capability, gathered once so that judging each deploy job does not
+/// walk all the evidence again.
+pub struct EvidencedJobs {
+    jobs: HashSet<(FileId, String)>,
+    /// Evidence from Kubernetes objects, which applies to every deploy.
+    anywhere: bool,
+}
+
+impl EvidencedJobs {
+    pub fn of(project: &Project, capability: Capability) -> EvidencedJobs {
+        let mut jobs = HashSet::new();
+        let mut anywhere = false;
+        for e in project.ci.capabilities.of(capability) {
+            match &e.job {
+                Some(job) => {
+                    jobs.insert(job.clone());
+                }
+                None => anywhere |= is_k8s_evidence(project, e),
+            }
+        }
+        EvidencedJobs { jobs, anywhere }
+    }
+}
+
+/// Whether the capability `shown` gathers shows in the deploy job itself or in a job that runs
+/// after it.
+pub fn in_job_or_after(project: &Project, deploy: &DeployJob<'_>, shown: &EvidencedJobs) -> bool {
+    if shown.anywhere {
+        return true;
+    }
     let mut jobs: Vec<(FileId, String)> = vec![(deploy.file, deploy.name.to_string())];
     match deploy.system {
         CiSystem::Github => {
@@ -168,10 +198,7 @@ pub fn in_job_or_after(project: &Project, deploy: &DeployJob<'_>, capability: Ca
         }
         CiSystem::Other => {}
     }
-    project.ci.capabilities.of(capability).any(|e| {
-        e.job.as_ref().is_some_and(|j| jobs.contains(j))
-            || e.job.is_none() && is_k8s_evidence(project, e)
-    })
+    jobs.iter().any(|j| shown.jobs.contains(j))
 }
 
 /// Evidence from Kubernetes objects (Argo Rollouts analysis, Flagger) applies to every deploy.

@@ -2,16 +2,17 @@
 
 use crate::model::Project;
 use crate::model::ci::capability::Capability;
-use crate::rules::ci::common::{deploy_jobs, in_job_or_after, job_subject};
+use crate::rules::ci::common::{EvidencedJobs, deploy_jobs, in_job_or_after, job_subject};
 use crate::rules::{Cx, Rule};
 
 pub struct CiDeployWithoutVerification;
 
 impl Rule for CiDeployWithoutVerification {
     fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
+        let shown = EvidencedJobs::of(project, Capability::SmokeTest);
         for deploy in deploy_jobs(project) {
             let subject = job_subject(project, deploy.file, deploy.name);
-            if in_job_or_after(project, &deploy, Capability::SmokeTest) {
+            if in_job_or_after(project, &deploy, &shown) {
                 cx.evaluate(subject);
                 continue;
             }

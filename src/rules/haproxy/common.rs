@@ -6,11 +6,13 @@
 //! sections therefore consider a file's *group*: the HAProxy files in its own folder, its parent
 //! folder and its direct subfolders. Being generous there only makes rules quieter.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use crate::discover::split_dir;
 use crate::model::Project;
 use crate::model::lb::{HaproxyUnit, split_host_port};
+use crate::model::memo::MemoSlot;
 use crate::parse::haproxy::{Directive, HaproxyConfig, Section, SectionKind, Word};
 use crate::parse::is_templated;
 
@@ -277,19 +279,49 @@ pub fn server_checked(config: &HaproxyConfig, index: usize, server: &Directive) 
 /// The HAProxy files that may be loaded together with `unit` (itself first): same folder,
 /// parent folder, direct subfolders.
 pub fn group<'p>(project: &'p Project, unit: &'p HaproxyUnit) -> Vec<&'p HaproxyUnit> {
+    let dirs = by_dir(project);
     let dir = split_dir(project.path(unit.file)).0;
-    let parent = parent_dir(dir);
+    let mut others: Vec<usize> = [
+        dirs.in_dir.get(dir),
+        parent_dir(dir).and_then(|p| dirs.in_dir.get(p)),
+        dirs.in_subdir_of.get(dir),
+    ]
+    .into_iter()
+    .flatten()
+    .flatten()
+    .copied()
+    .filter(|&i| project.haproxy[i].file != unit.file)
+    .collect();
+    others.sort_unstable();
+    others.dedup();
     let mut out = vec![unit];
-    for other in &project.haproxy {
-        if other.file == unit.file {
-            continue;
-        }
-        let odir = split_dir(project.path(other.file)).0;
-        if odir == dir || Some(odir) == parent || parent_dir(odir) == Some(dir) {
-            out.push(other);
-        }
-    }
+    out.extend(others.into_iter().map(|i| &project.haproxy[i]));
     out
+}
+
+/// HAProxy files by folder, and by the folder above theirs: every unit asks for its group, so
+/// the files are filed once instead of compared with every other file.
+#[derive(Default)]
+pub struct HaproxyDirs {
+    in_dir: HashMap<String, Vec<usize>>,
+    in_subdir_of: HashMap<String, Vec<usize>>,
+}
+
+fn by_dir(project: &Project) -> Arc<HaproxyDirs> {
+    project.memo.get_or_init(MemoSlot::HaproxyDirs, || {
+        let mut dirs = HaproxyDirs::default();
+        for (i, unit) in project.haproxy.iter().enumerate() {
+            let dir = split_dir(project.path(unit.file)).0;
+            dirs.in_dir.entry(dir.to_string()).or_default().push(i);
+            if let Some(parent) = parent_dir(dir) {
+                dirs.in_subdir_of
+                    .entry(parent.to_string())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        Arc::new(dirs)
+    })
 }
 
 /// `a/b/` → `a/`; `a/` → ``; `` → none.
