@@ -101,7 +101,7 @@ fn promql(bencher: divan::Bencher) {
         .map(|e| e.trim().trim_matches(['"', '\'']))
         .filter(|e| !e.is_empty() && *e != "|" && *e != ">")
         .collect();
-    let bytes = exprs.iter().map(|e| e.len()).sum();
+    let bytes: usize = exprs.iter().map(|e| e.len()).sum();
     bencher.counter(BytesCount::new(bytes)).bench(|| {
         for e in &exprs {
             let _ = divan::black_box(shipshape::model::obs::promql::analyse(e));
