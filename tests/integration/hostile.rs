@@ -245,6 +245,14 @@ fn build_hostile_repository(root: &Path) -> bool {
         )
         .as_bytes(),
     );
+    // Nested object expressions: hcl-edit's backtracking is exponential in their depth.
+    write(
+        root,
+        "infra/objects.tf",
+        "fo=5.orp/t5.orp/tlvolume_typesb+{\n   sb+{\nr5.orp/tlsb+{\n"
+            .repeat(40)
+            .as_bytes(),
+    );
     write(
         root,
         "infra/deep.tf",
@@ -386,6 +394,7 @@ fn a_hostile_repository_is_audited_in_bounded_time_and_memory_without_leaving_th
         ("deep/k8s.yaml", "nesting"),
         ("dashboards/deep-dashboard.json", "recursion limit"),
         ("infra/deep.tf", "nesting"),
+        ("infra/objects.tf", "nested more than"),
         ("docker-compose.yml", "size cap"),
         ("bin/Dockerfile", "binary"),
         ("k8s/deploy.yaml", "binary"),
