@@ -242,6 +242,16 @@ impl Selector {
         Selector::new(labels_of(Some(node)), Vec::new())
     }
 
+    /// A plain label map (`plain_map`, as a Service's) or a label selector (`matchLabels`,
+    /// `matchExpressions`).
+    pub fn read(node: &Node, plain_map: bool) -> Selector {
+        if plain_map {
+            Selector::from_map(node)
+        } else {
+            Selector::from_label_selector(node)
+        }
+    }
+
     fn new(match_labels: BTreeMap<String, String>, expressions: Vec<(String, Operator)>) -> Self {
         let templated = match_labels
             .iter()

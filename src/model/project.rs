@@ -445,11 +445,7 @@ impl Project {
             let Some(node) = obj.node.path(selector_path) else {
                 continue;
             };
-            let selector = if plain_map {
-                Selector::from_map(node)
-            } else {
-                Selector::from_label_selector(node)
-            };
+            let selector = Selector::read(node, plain_map);
             if selector.templated {
                 undecidable = true;
             } else if selector.matches(&labels) {

@@ -65,11 +65,7 @@ impl SelectorIndex {
                 let Some(node) = obj.node.path(path) else {
                     continue;
                 };
-                let selector = if *plain_map {
-                    Selector::from_map(node)
-                } else {
-                    Selector::from_label_selector(node)
-                };
+                let selector = Selector::read(node, *plain_map);
                 let ns = by_kind[slot].entry(obj.namespace.clone()).or_default();
                 if selector.templated {
                     ns.templated = true;
@@ -287,11 +283,7 @@ mod tests {
                     let Some(node) = obj.node.path(path) else {
                         continue;
                     };
-                    let selector = if *plain_map {
-                        Selector::from_map(node)
-                    } else {
-                        Selector::from_label_selector(node)
-                    };
+                    let selector = Selector::read(node, *plain_map);
                     if selector.templated {
                         undecidable = true;
                     } else if selector.matches(&labels) {
