@@ -3,14 +3,15 @@
 //!
 //! Manifests that never set a namespace all land in `default`, so a monorepo can hold thousands
 //! of workloads and Services in one namespace. Trying every selector against every workload
-//! made those rules quadratic; here each selector is filed under its first `matchLabels` pair,
-//! and a workload only tries the selectors filed under one of its own labels (a selector whose
-//! pairs are all among the labels has its first pair among them too), plus the few selectors
-//! with no `matchLabels` at all.
+//! made those rules quadratic; here each selector is filed under its first `matchLabels` pair
+//! (or, for a selector of expressions, the key and values of an `In` or the key of an
+//! `Exists`), and a workload only tries the selectors filed under one of its own labels (a
+//! selector whose pairs are all among the labels has its first pair among them too), plus the
+//! few selectors no label must carry.
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::k8s::{K8sObject, Selector};
+use super::k8s::{K8sObject, Operator, Selector};
 
 /// The (kind, selector path, plain map) triples rules ask about; others are answered by a scan.
 const INDEXED: &[(&str, &[&str], bool)] = &[
@@ -39,9 +40,13 @@ struct NamespaceWorkloads {
 struct NamespaceSelectors {
     /// (index into the project's objects, its selector), in file order.
     selectors: Vec<(usize, Selector)>,
-    /// Indices into `selectors` by the first `matchLabels` pair: key, then value.
+    /// Indices into `selectors` by the first `matchLabels` pair, or, for a selector of
+    /// expressions only, by the key and each value of its first `In`: key, then value.
     by_first_label: HashMap<String, HashMap<String, Vec<usize>>>,
-    /// Indices into `selectors` with no `matchLabels`: every workload may match them.
+    /// Indices into `selectors` of expressions only, the first being `Exists`, by its key.
+    by_key: HashMap<String, Vec<usize>>,
+    /// Indices into `selectors` that no label must carry (empty, or only `NotIn` and
+    /// `DoesNotExist`): every workload may match them.
     unkeyed: Vec<usize>,
     /// Some selector of this kind in the namespace is templated: matching cannot be decided.
     templated: bool,
@@ -51,6 +56,59 @@ struct NamespaceSelectors {
 pub struct Selection<'a> {
     pub found: Vec<&'a K8sObject>,
     pub undecidable: bool,
+}
+
+impl NamespaceSelectors {
+    /// Files selector `at` under something every pod it selects carries: its first
+    /// `matchLabels` pair, else the key and values of an `In`, else the key of an `Exists`.
+    fn file(&mut self, at: usize, selector: &Selector) {
+        if let Some((key, value)) = selector.match_labels.iter().next() {
+            self.file_label(at, key, value);
+            return;
+        }
+        let required = selector
+            .expressions
+            .iter()
+            .find(|(_, op)| matches!(op, Operator::In(_) | Operator::Exists));
+        match required {
+            Some((key, Operator::In(values))) => {
+                // A pod has one value per key: it meets at most one of these entries.
+                let mut values: Vec<&String> = values.iter().collect();
+                values.sort_unstable();
+                values.dedup();
+                for value in values {
+                    self.file_label(at, key, value);
+                }
+            }
+            Some((key, _)) => self.by_key.entry(key.clone()).or_default().push(at),
+            None => self.unkeyed.push(at),
+        }
+    }
+
+    fn file_label(&mut self, at: usize, key: &str, value: &str) {
+        self.by_first_label
+            .entry(key.to_string())
+            .or_default()
+            .entry(value.to_string())
+            .or_default()
+            .push(at);
+    }
+
+    /// Indices into `selectors` that may select pods labelled `labels`, in file order.
+    fn candidates(&self, labels: &BTreeMap<String, String>) -> Vec<usize> {
+        let mut candidates: Vec<usize> = self.unkeyed.clone();
+        for (key, value) in labels {
+            if let Some(filed) = self.by_first_label.get(key).and_then(|v| v.get(value)) {
+                candidates.extend_from_slice(filed);
+            }
+            if let Some(filed) = self.by_key.get(key) {
+                candidates.extend_from_slice(filed);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+    }
 }
 
 impl SelectorIndex {
@@ -72,16 +130,7 @@ impl SelectorIndex {
                     continue;
                 }
                 let at = ns.selectors.len();
-                match selector.match_labels.iter().next() {
-                    Some((key, value)) => ns
-                        .by_first_label
-                        .entry(key.clone())
-                        .or_default()
-                        .entry(value.clone())
-                        .or_default()
-                        .push(at),
-                    None => ns.unkeyed.push(at),
-                }
+                ns.file(at, &selector);
                 ns.selectors.push((i, selector));
             }
         }
@@ -120,14 +169,9 @@ impl SelectorIndex {
         let Some(ns) = self.by_kind.get(slot).and_then(|n| n.get(namespace)) else {
             return Some((false, false));
         };
+        // Catch-all selectors first: when one matches, nothing else needs gathering.
         let matches = |c: &usize| ns.selectors[*c].1.matches(labels);
-        let found = ns.unkeyed.iter().any(matches)
-            || labels.iter().any(|(key, value)| {
-                ns.by_first_label
-                    .get(key)
-                    .and_then(|v| v.get(value))
-                    .is_some_and(|filed| filed.iter().any(matches))
-            });
+        let found = ns.unkeyed.iter().any(matches) || ns.candidates(labels).iter().any(matches);
         Some((found, ns.templated))
     }
 
@@ -179,14 +223,8 @@ impl SelectorIndex {
                 undecidable: false,
             });
         };
-        let mut candidates: Vec<usize> = ns.unkeyed.clone();
-        for (key, value) in labels {
-            if let Some(filed) = ns.by_first_label.get(key).and_then(|v| v.get(value)) {
-                candidates.extend_from_slice(filed);
-            }
-        }
-        candidates.sort_unstable();
-        let found = candidates
+        let found = ns
+            .candidates(labels)
             .into_iter()
             .map(|c| &ns.selectors[c])
             .filter(|(_, selector)| selector.matches(labels))
@@ -227,6 +265,9 @@ mod tests {
                 "{matchLabels: {app: web, tier: front}}",
                 "{matchLabels: {tier: front}, matchExpressions: [{key: app, operator: NotIn, values: [api]}]}",
                 "{matchExpressions: [{key: tier, operator: Exists}]}",
+                "{matchExpressions: [{key: app, operator: In, values: [web, api, web]}]}",
+                "{matchExpressions: [{key: app, operator: NotIn, values: [api]}, {key: tier, operator: In, values: [front]}]}",
+                "{matchExpressions: [{key: tier, operator: DoesNotExist}]}",
                 "{}",
                 "{matchLabels: {app: '{{ .Values.app }}'}}",
             ];
