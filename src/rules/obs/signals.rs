@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::discover::split_dir;
 use crate::kind::FileKind;
 use crate::model::Project;
-use crate::model::compose::{ComposeFile, ComposeService, Mount};
+use crate::model::compose::{ComposeFile, ComposeService};
 use crate::model::image::ImageRef;
 use crate::model::k8s::{K8sObject, Selector};
 use crate::model::memo::MemoSlot;
@@ -23,7 +23,6 @@ use crate::model::obs::grafana::Dashboard;
 use crate::model::obs::otel::Collector;
 use crate::model::obs::prometheus::PromConfig;
 use crate::model::obs::{LOG_IMAGES, METRICS_IMAGES, TRACING_IMAGES, image_in, is_tracing_env};
-use crate::model::project::normalize;
 use crate::parse::FileId;
 use crate::parse::is_templated;
 use crate::parse::span::Span;
@@ -725,21 +724,6 @@ pub(crate) fn scrape_configs_key(project: &Project, config: &PromConfig) -> Span
 
 /// Folders and files a compose project's services bind-mount from the repository, resolved
 /// against the compose file's folder.
-fn bind_sources(compose: &ComposeFile, compose_dir: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for service in &compose.services {
-        for (mount, _) in service.mounts() {
-            if let Mount::Bind { source, .. } = mount {
-                if is_templated(&source) || source.starts_with('/') || source.starts_with('~') {
-                    continue;
-                }
-                out.push(normalize(&format!("{compose_dir}{source}")));
-            }
-        }
-    }
-    out
-}
-
 /// Whether `path` is `source` or lies below it.
 pub(crate) fn under(path: &str, source: &str) -> bool {
     path == source
@@ -752,16 +736,20 @@ pub(crate) fn under(path: &str, source: &str) -> bool {
 /// The compose projects of a repository, by folder, with what each bind-mounts: built once, so
 /// assigning files to projects is not quadratic in the number of compose files.
 pub(crate) struct ComposeProjects<'p> {
-    mounts: BTreeMap<&'p str, Vec<String>>,
+    mounts: BTreeMap<&'p str, Vec<&'p str>>,
 }
 
 impl<'p> ComposeProjects<'p> {
     pub(crate) fn new(project: &'p Project) -> Self {
-        let mut mounts: BTreeMap<&'p str, Vec<String>> = BTreeMap::new();
+        let mut mounts: BTreeMap<&'p str, Vec<&'p str>> = BTreeMap::new();
+        // `compose_bind_sources` lists services file by file, in order.
+        let mut per_service = project.compose_bind_sources().iter();
         for compose in &project.compose {
             let dir = split_dir(project.path(compose.file)).0;
-            let sources = bind_sources(compose, dir);
-            mounts.entry(dir).or_default().extend(sources);
+            let own = mounts.entry(dir).or_default();
+            for sources in per_service.by_ref().take(compose.services.len()) {
+                own.extend(sources.iter().map(String::as_str));
+            }
         }
         ComposeProjects { mounts }
     }
@@ -769,7 +757,7 @@ impl<'p> ComposeProjects<'p> {
     /// The files of `paths` that belong to the compose project in `compose_dir`: those its
     /// services mount, else those in its folder or below that no other compose project mounts.
     pub(crate) fn files(&self, compose_dir: &str, paths: &PathSet<'_>) -> Vec<FileId> {
-        let own: &[String] = self.mounts.get(compose_dir).map_or(&[], Vec::as_slice);
+        let own: &[&str] = self.mounts.get(compose_dir).map_or(&[], Vec::as_slice);
         let mut mounted: Vec<(usize, FileId)> = own
             .iter()
             .filter(|m| !m.is_empty())
