@@ -2,6 +2,10 @@
 # Build: docker build -t shipshape .   Run: docker run --rm -v "$PWD:/repo:ro" shipshape audit /repo
 # Base images are pinned by digest; Dependabot or Renovate keeps the digests current.
 FROM rust:1.95-slim@sha256:e14e87345b4d5964ddcc3491d27ee046a0f23820f340c3c1e24da6880141f7c0 AS build
+# make builds jemalloc, the allocator the binary links (the image already has a C compiler).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends make \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
