@@ -57,7 +57,8 @@ fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
     }
     // Decided before the audit runs: a usage error must not leave a partial report behind.
     let destinations = destinations(args)?;
-    let (report, _project) = build_report(args)?;
+    let (report, project) = build_report(args)?;
+    drop_in_background(project);
     let render_started = std::time::Instant::now();
     for (format, destination) in &destinations {
         let to_tty = destination.is_none() && io::stdout().is_terminal();
@@ -84,7 +85,19 @@ fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
     if args.timings {
         print_timings(&report, render_started.elapsed());
     }
-    Ok(gate_outcome(&report))
+    let outcome = gate_outcome(&report);
+    drop_in_background(report);
+    Ok(outcome)
+}
+
+/// Frees `value` on another thread. A large repository's model is millions of small
+/// allocations: freeing them took a tenth of the audit's wall time, on the main thread, for
+/// memory the process was about to give back anyway. The process does not wait for it.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    // Without a thread (the system refused one) the value is freed here, as before.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
 }
 
 /// Pairs each `--format` with the `--output` after it; a last format without a file goes to
