@@ -16,7 +16,7 @@ use super::lb::{HaproxyUnit, NginxUnit};
 use super::obs::Observability;
 pub use super::selection::Selection;
 use super::selection::SelectorIndex;
-use super::terraform::Terraform;
+use super::terraform::{ParsedHcl, Terraform};
 use crate::discover::{self, Candidate, DiscoverOptions, Loaded, Notice};
 use crate::kind::{self, FileKind};
 use crate::parse::dockerfile::{self, Dockerfile};
@@ -79,6 +79,7 @@ enum Content {
     Yaml(YamlStream),
     Haproxy(HaproxyConfig),
     Nginx(NginxConfig),
+    Hcl(ParsedHcl),
     Text,
     Failed(String, usize),
 }
@@ -103,12 +104,16 @@ impl Project {
         let loaded: Vec<Result<Option<Loaded1>, Notice>> = discovery
             .candidates
             .into_par_iter()
-            .map(|candidate| load_one(candidate, options))
+            // One file per task: files of one project sit together in path order, and a run of
+            // megabyte manifests must not stay queued behind one thread while the other idles.
+            .with_max_len(1)
+            .map(|candidate| Ok(read_one(candidate, options)?.map(parse_one)))
             .collect();
 
         let parsed = started.elapsed();
         let mut project = Project::default();
         let mut yaml_docs: Vec<(FileId, Vec<Node>)> = Vec::new();
+        let mut hcl: Vec<(FileId, ParsedHcl)> = Vec::new();
         for item in loaded {
             let item = match item {
                 Ok(Some(item)) => item,
@@ -152,6 +157,7 @@ impl Project {
                         includes: Vec::new(),
                     });
                 }
+                Content::Hcl(parsed) => hcl.push((file, parsed)),
                 Content::Text => {}
                 Content::Failed(message, offset) => {
                     if kind == FileKind::Yaml {
@@ -199,27 +205,22 @@ impl Project {
             }
         }
         super::lb::resolve_nginx_includes(&project.files, &mut project.nginx);
-        // Terraform, CI and monitoring each read their own files: they are modelled side by
-        // side. CI takes its YAML out of `other_yaml` and looks up GitLab includes among the
-        // rest; monitoring's YAML is taken out first (no pipeline includes a Prometheus file).
+        project.terraform = Terraform::from_parsed(&project.files, hcl);
+        // CI and monitoring each read their own files: they are modelled side by side. CI takes
+        // its YAML out of `other_yaml` and looks up GitLab includes among the rest; monitoring's
+        // YAML is taken out first (no pipeline includes a Prometheus file).
         let (obs_yaml, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut project.other_yaml)
             .into_iter()
             .partition(|(f, _)| Observability::reads(project.files[*f].kind));
         project.other_yaml = rest;
-        let (terraform, (ci, obs)) = rayon::join(
-            || Terraform::build(&project.files),
+        (project.ci, project.obs) = rayon::join(
             || {
-                rayon::join(
-                    || {
-                        let mut ci = Ci::build(&project.files, &mut project.other_yaml);
-                        ci.collect_k8s(&project.k8s);
-                        ci
-                    },
-                    || Observability::build(&project.files, obs_yaml, &project.k8s),
-                )
+                let mut ci = Ci::build(&project.files, &mut project.other_yaml);
+                ci.collect_k8s(&project.k8s);
+                ci
             },
+            || Observability::build(&project.files, obs_yaml, &project.k8s),
         );
-        (project.terraform, project.ci, project.obs) = (terraform, ci, obs);
         for &file in &project.ci.included_gitlab {
             project.files[file].kind = FileKind::GitlabCi;
         }
@@ -526,8 +527,17 @@ fn hpa_key(namespace: &str, kind: &str, name: &str) -> String {
     format!("{namespace}\0{kind}\0{name}")
 }
 
-/// Reads and parses one candidate: `Ok(None)` when its content shows it is no input of ours.
-fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Loaded1>, Notice> {
+/// One candidate read, its kind settled, not yet parsed.
+struct Read1 {
+    candidate: Candidate,
+    kind: FileKind,
+    text: String,
+    /// Not valid UTF-8: the message and byte offset (the text is a lossy copy).
+    failure: Option<(String, usize)>,
+}
+
+/// Reads one candidate: `Ok(None)` when its content shows it is no input of ours.
+fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Read1>, Notice> {
     let (text, failure) = match discover::load(&candidate, options) {
         Loaded::Text(text) => (text, None),
         Loaded::InvalidUtf8(bytes, at) => (
@@ -571,16 +581,25 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
             ),
         });
     }
-    if let Some((message, offset)) = failure {
-        return Ok(Some(Loaded1 {
-            candidate,
-            kind,
-            lines: LineIndex::new(&text),
-            text: text.into(),
-            content: Content::Failed(message, offset),
-        }));
-    }
-    let content = if kind == FileKind::Dockerfile {
+    Ok(Some(Read1 {
+        candidate,
+        kind,
+        text,
+        failure,
+    }))
+}
+
+/// Parses one file read by `read_one`.
+fn parse_one(read: Read1) -> Loaded1 {
+    let Read1 {
+        candidate,
+        kind,
+        text,
+        failure,
+    } = read;
+    let content = if let Some((message, offset)) = failure {
+        Content::Failed(message, offset)
+    } else if kind == FileKind::Dockerfile {
         Content::Dockerfile(dockerfile::parse(&text))
     } else if kind.is_yaml() {
         match yaml::parse(&text) {
@@ -591,16 +610,18 @@ fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Lo
         Content::Haproxy(haproxy::parse(&text))
     } else if kind == FileKind::Nginx {
         Content::Nginx(nginx::parse(&text))
+    } else if let Some(parsed) = ParsedHcl::parse(kind, &candidate.path, &text) {
+        Content::Hcl(parsed)
     } else {
         Content::Text
     };
-    Ok(Some(Loaded1 {
+    Loaded1 {
         candidate,
         kind,
         lines: LineIndex::new(&text),
         text: text.into(),
         content,
-    }))
+    }
 }
 
 fn push_k8s(out: &mut Vec<K8sObject>, file: FileId, doc: Node, default_ns: &str) {

@@ -263,37 +263,74 @@ pub struct Terraform {
 /// A parsed file's blocks and top-level attributes (`None` for Terragrunt, only checked).
 type ParseResult = Result<Option<(Vec<Block>, Vec<Attr>)>, ParseFailure>;
 
+/// One HCL file parsed on a loading thread, before it has its `FileId`.
+pub struct ParsedHcl {
+    is_vars: bool,
+    result: ParseResult,
+}
+
+impl ParsedHcl {
+    /// Parses a file of a Terraform kind (`None` for other kinds and JSON variables). hcl-edit
+    /// is the costly part of modelling Terraform, so it runs with the other parsers, per file.
+    pub fn parse(kind: FileKind, path: &str, text: &str) -> Option<ParsedHcl> {
+        let is_vars = match kind {
+            FileKind::Terraform => false,
+            FileKind::TerraformVars if !path.ends_with(".json") => true,
+            // Terragrunt configurations are HCL too: checked for syntax, not modelled.
+            FileKind::Terragrunt => {
+                return Some(ParsedHcl {
+                    is_vars: false,
+                    result: parse(text, 0).map(|_| None),
+                });
+            }
+            _ => return None,
+        };
+        Some(ParsedHcl {
+            is_vars,
+            result: parse(text, 0).map(Some),
+        })
+    }
+}
+
+/// Blocks are parsed before their file has an id; they get it here, nested ones too.
+fn assign_file(blocks: &mut [Block], file: FileId) {
+    for block in blocks {
+        block.file = file;
+        assign_file(&mut block.blocks, file);
+    }
+}
+
 impl Terraform {
+    /// Parses and models the Terraform among `files`.
     pub fn build(files: &[SourceFile]) -> Terraform {
-        let mut tf = Terraform::default();
-        // hcl-edit parsing is the costly part: every file in parallel, in file order.
-        let parsed: Vec<(FileId, bool, ParseResult)> = files
+        let parsed = files
             .par_iter()
             .enumerate()
-            .filter_map(|(id, source)| {
-                let is_vars = match source.kind {
-                    FileKind::Terraform => false,
-                    FileKind::TerraformVars if !source.path.ends_with(".json") => true,
-                    // Terragrunt configurations are HCL too: checked for syntax, not modelled.
-                    FileKind::Terragrunt => {
-                        return Some((id, false, parse(&source.text, id).map(|_| None)));
-                    }
-                    _ => return None,
-                };
-                Some((id, is_vars, parse(&source.text, id).map(Some)))
-            })
+            .filter_map(|(id, f)| Some((id, ParsedHcl::parse(f.kind, &f.path, &f.text)?)))
             .collect();
-        for (id, is_vars, result) in parsed {
+        Terraform::from_parsed(files, parsed)
+    }
+
+    /// Models the Terraform among `files` from their parsed HCL, in file order.
+    pub fn from_parsed(files: &[SourceFile], parsed: Vec<(FileId, ParsedHcl)>) -> Terraform {
+        let mut tf = Terraform::default();
+        for (id, ParsedHcl { is_vars, result }) in parsed {
             match result {
-                Ok(Some((blocks, attrs))) => tf.files.push(TfFile {
-                    file: id,
-                    path: files[id].path.clone(),
-                    is_vars,
-                    blocks,
-                    attrs,
-                }),
+                Ok(Some((mut blocks, attrs))) => {
+                    assign_file(&mut blocks, id);
+                    tf.files.push(TfFile {
+                        file: id,
+                        path: files[id].path.clone(),
+                        is_vars,
+                        blocks,
+                        attrs,
+                    })
+                }
                 Ok(None) => {}
-                Err(failure) => tf.failures.push(failure),
+                Err(failure) => tf.failures.push(ParseFailure {
+                    file: id,
+                    ..failure
+                }),
             }
         }
         let mut dirs: BTreeMap<String, Module> = BTreeMap::new();

@@ -229,26 +229,36 @@ impl Observability {
                 Err(failure) => obs.invalid.push(failure),
             }
         }
-        // Dashboards shipped in ConfigMaps for the Grafana sidecar.
-        for obj in k8s.iter().filter(|o| o.kind == "ConfigMap") {
-            for (_, _, value) in obj
-                .node
-                .get("data")
-                .map(Node::string_entries)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(text) = value.as_str()
-                    && text.trim_start().starts_with('{')
-                    && let Some(d) = Dashboard::from_text(obj.file, text)
-                {
-                    obs.dashboards.push(Dashboard {
-                        title_span: value.span,
-                        ..d
-                    });
-                }
-            }
-        }
+        // Dashboards shipped in ConfigMaps for the Grafana sidecar: as many as in files in
+        // kube-prometheus, so they are parsed in parallel too.
+        let embedded: Vec<(FileId, &Node)> = k8s
+            .iter()
+            .filter(|o| o.kind == "ConfigMap")
+            .flat_map(|obj| {
+                obj.node
+                    .get("data")
+                    .map(Node::string_entries)
+                    .into_iter()
+                    .flatten()
+                    .map(move |(_, _, value)| (obj.file, value))
+            })
+            .filter(|(_, value)| {
+                value
+                    .as_str()
+                    .is_some_and(|t| t.trim_start().starts_with('{'))
+            })
+            .collect();
+        let embedded: Vec<Dashboard> = embedded
+            .par_iter()
+            .filter_map(|&(file, value)| {
+                let d = Dashboard::from_text(file, value.as_str()?)?;
+                Some(Dashboard {
+                    title_span: value.span,
+                    ..d
+                })
+            })
+            .collect();
+        obs.dashboards.extend(embedded);
         obs
     }
 
