@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{BaselineSummary, Report};
 use crate::catalog;
@@ -114,7 +115,7 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     subject: &'a str,
-    fix: &'a str,
+    fix: &'a RawValue,
     docs: String,
     related: &'a [Related],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,6 +128,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {
         *by_severity.entry(f.severity.name()).or_default() += 1;
     }
+    let fixes = Fixes::of(report);
     let doc = JsonReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -163,7 +165,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 rules_applicable: c.rules_applicable,
             })
             .collect(),
-        findings: report.findings.iter().map(json_finding).collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| json_finding(f, &fixes))
+            .collect(),
         rules: &report.scorecard.rules,
         plan: &report.scorecard.plan,
         notices: &report.notices,
@@ -171,7 +177,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .suppressed
             .iter()
             .map(|s| JsonSuppressed {
-                finding: json_finding(&s.finding),
+                finding: json_finding(&s.finding, &fixes),
                 suppressed_by: &s.suppressed_by,
             })
             .collect(),
@@ -201,7 +207,40 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn json_finding(f: &Finding) -> JsonFinding<'_> {
+/// Each rule's `fix` as JSON text, escaped once. Half of a large report is the same few hundred
+/// fix texts repeated for every finding of their rule: escaping them once halves rendering.
+struct Fixes {
+    by_rule: std::collections::HashMap<String, Box<RawValue>>,
+    none: Box<RawValue>,
+}
+
+impl Fixes {
+    fn of(report: &Report) -> Fixes {
+        let mut by_rule = std::collections::HashMap::new();
+        let findings = report
+            .findings
+            .iter()
+            .chain(report.suppressed.iter().map(|s| &s.finding));
+        for f in findings {
+            if !by_rule.contains_key(&f.rule)
+                && let Some(meta) = catalog::lookup(&f.rule)
+                && let Ok(raw) = serde_json::value::to_raw_value(&meta.fix)
+            {
+                by_rule.insert(f.rule.clone(), raw);
+            }
+        }
+        Fixes {
+            by_rule,
+            none: serde_json::value::to_raw_value("").expect("a string serializes"),
+        }
+    }
+
+    fn get(&self, rule: &str) -> &RawValue {
+        self.by_rule.get(rule).unwrap_or(&self.none)
+    }
+}
+
+fn json_finding<'a>(f: &'a Finding, fixes: &'a Fixes) -> JsonFinding<'a> {
     let meta = catalog::lookup(&f.rule);
     JsonFinding {
         rule: &f.rule,
@@ -215,7 +254,7 @@ fn json_finding(f: &Finding) -> JsonFinding<'_> {
         end_line: f.end_line,
         end_column: f.end_column,
         subject: &f.subject,
-        fix: meta.map_or("", |m| m.fix.as_str()),
+        fix: fixes.get(&f.rule),
         docs: meta.map(|m| m.docs_path()).unwrap_or_default(),
         related: &f.related,
         suggestion: f.suggestion.as_deref(),
