@@ -49,6 +49,20 @@ fn yaml(bencher: divan::Bencher) {
     });
 }
 
+/// saphyr's events alone, nothing built: the floor under `yaml`.
+#[divan::bench(sample_count = 20)]
+fn yaml_events_only(bencher: divan::Bencher) {
+    let (texts, bytes) = texts(FileKind::is_yaml);
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        for t in &texts {
+            let mut parser = saphyr_parser::Parser::new_from_str(t);
+            while let Some(Ok(event)) = parser.next_event() {
+                divan::black_box(event);
+            }
+        }
+    });
+}
+
 #[divan::bench(sample_count = 20)]
 fn dockerfile(bencher: divan::Bencher) {
     let (texts, bytes) = texts(|k| k == FileKind::Dockerfile);
