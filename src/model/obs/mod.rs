@@ -212,9 +212,7 @@ impl Observability {
                 rules_of(obj.file, groups, &mut obs.groups, &mut obs.rules);
             }
         }
-        obs.rules
-            .par_iter_mut()
-            .for_each(prometheus::PromRule::analyse);
+        prometheus::analyse_all(&mut obs.rules);
         // JSON and PromQL parsing dominate: dashboards are read in parallel, in file order.
         let dashboards: Vec<Result<Option<Dashboard>, ParseFailure>> = files
             .par_iter()
