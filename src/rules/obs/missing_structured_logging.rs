@@ -3,7 +3,7 @@
 //! filtered by field, and correlating one request across services becomes a regex hunt.
 
 use super::signals::{
-    app_services, args_ask_for_json_logs, asks_for_json_logs, config_lines, configmap_entries,
+    any_config_line, app_services, args_ask_for_json_logs, asks_for_json_logs, configmap_entries,
     helm_values, services,
 };
 use crate::model::Project;
@@ -57,10 +57,10 @@ fn configured(project: &Project) -> bool {
         asks_for_json_logs(k, *v)
             || v.is_some_and(|text| {
                 text.contains('\n')
-                    && config_lines(text).iter().any(|(k, v)| asks_for_json_logs(k, Some(v)))
+                    && any_config_line(text, |k, v| asks_for_json_logs(k, Some(v)))
             })
     }) || helm_values(project).any(|text| {
-        config_lines(text).iter().any(|(k, v)| !v.is_empty() && asks_for_json_logs(k, Some(v)))
+        any_config_line(text, |k, v| !v.is_empty() && asks_for_json_logs(k, Some(v)))
     }) || nginx_json(project)
         || haproxy_json(project)
         // Log records sent over OTLP are structured (attributes, trace IDs) by design.

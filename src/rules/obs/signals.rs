@@ -1072,6 +1072,14 @@ impl<'p> Tracing<'p> {
 /// `LOG_FORMAT=json`, `LOG_JSON=true`, `LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs`...; a value
 /// that is not written here (templated, or passed through from the host) counts as set.
 pub(crate) fn asks_for_json_logs(name: &str, value: Option<&str>) -> bool {
+    // Most names are not about logs: say so before allocating.
+    if !name
+        .as_bytes()
+        .windows(3)
+        .any(|w| w.eq_ignore_ascii_case(b"log"))
+    {
+        return false;
+    }
     let upper = name.to_ascii_uppercase();
     if !upper.contains("LOG") {
         return false;
@@ -1141,9 +1149,22 @@ pub(crate) fn configmap_entries(project: &Project) -> Vec<(&str, Option<&str>)> 
 /// `key: value` / `key=value` lines of configuration text (Helm values, YAML or properties
 /// files kept in ConfigMaps) as name/value pairs; nested YAML keys are joined with `_`
 /// (`logging: {format: json}` gives `logging_format`).
+#[cfg(test)]
 pub(crate) fn config_lines(text: &str) -> Vec<(String, String)> {
-    let mut parents: Vec<(usize, String)> = Vec::new();
     let mut out = Vec::new();
+    any_config_line(text, |name, value| {
+        out.push((name.to_string(), value.to_string()));
+        false
+    });
+    out
+}
+
+/// Whether `matches` holds for one of the name/value pairs `config_lines` would give (values
+/// empty for keys that only open a section). Builds each name in one reused buffer: this runs
+/// over every Helm values file and every multi-line ConfigMap value of a repository.
+pub(crate) fn any_config_line(text: &str, mut matches: impl FnMut(&str, &str) -> bool) -> bool {
+    let mut parents: Vec<(usize, &str)> = Vec::new();
+    let mut name = String::new();
     for line in text.lines().take(20_000) {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -1165,17 +1186,26 @@ pub(crate) fn config_lines(text: &str) -> Vec<(String, String)> {
         while parents.last().is_some_and(|(i, _)| *i >= indent) {
             parents.pop();
         }
-        let mut full: Vec<&str> = parents.iter().map(|(_, k)| k.as_str()).collect();
-        full.push(key);
-        let name = full.join("_").replace(['.', '-'], "_");
         let value = value.trim();
         if value.is_empty() {
-            parents.push((indent, key.to_string()));
-        } else {
-            out.push((name, value.to_string()));
+            parents.push((indent, key));
+            continue;
+        }
+        name.clear();
+        for part in parents.iter().map(|(_, k)| *k).chain([key]) {
+            if !name.is_empty() {
+                name.push('_');
+            }
+            name.extend(
+                part.chars()
+                    .map(|c| if matches!(c, '.' | '-') { '_' } else { c }),
+            );
+        }
+        if matches(&name, value) {
+            return true;
         }
     }
-    out
+    false
 }
 
 /// Some Helm chart, values file or template, Kustomization or Terraform file mentions one of
