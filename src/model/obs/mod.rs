@@ -8,6 +8,8 @@ pub mod otel;
 pub mod prometheus;
 pub mod promql;
 
+use std::collections::BTreeSet;
+
 use alertmanager::Alertmanager;
 use grafana::{Dashboard, Provisioning};
 use otel::Collector;
@@ -34,6 +36,40 @@ pub struct Observability {
     pub log_shippers: Vec<FileId>,
     /// Files of a monitoring kind whose structure is not that kind's.
     pub invalid: Vec<ParseFailure>,
+    /// Rule and provisioning files holding Grafana-managed alert rules: see
+    /// `holds_grafana_alerting`.
+    pub grafana_alerting: BTreeSet<FileId>,
+}
+
+/// Grafana-managed alert rules (`groups[].folder`, rules with `condition` and `data` and no
+/// `expr`) share the `groups:`/`rules:` shape of Prometheus rule files, but are another format.
+fn holds_grafana_alerting(source: &SourceFile, docs: &[Node]) -> bool {
+    if !matches!(
+        source.kind,
+        FileKind::PrometheusRules | FileKind::GrafanaProvisioning
+    ) || !(source.text.contains("condition") || source.text.contains("folder"))
+    {
+        return false;
+    }
+    docs.iter().any(|doc| {
+        doc.get("groups")
+            .map(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .any(|g| {
+                g.get("folder").is_some()
+                    || g.get("orgId").is_some()
+                    || g.get("rules")
+                        .map(Node::items)
+                        .unwrap_or(&[])
+                        .iter()
+                        .any(|r| {
+                            r.get("condition").is_some()
+                                && r.get("data").is_some()
+                                && r.get("expr").is_none()
+                        })
+            })
+    })
 }
 
 /// Images of metrics collectors and time-series stores.
@@ -171,6 +207,9 @@ impl Observability {
         for (file, docs) in &mine {
             let file = *file;
             let kind = files[file].kind;
+            if holds_grafana_alerting(&files[file], docs) {
+                obs.grafana_alerting.insert(file);
+            }
             if kind == FileKind::LogShipper {
                 obs.log_shippers.push(file);
                 continue;

@@ -46,43 +46,8 @@ pub(crate) fn rule_subject(project: &Project, rule: &PromRule) -> String {
 /// Files that hold Grafana-managed alert rules (`groups[].folder`, rules with `uid`,
 /// `condition` and `data`): the same `groups:`/`rules:` shape as Prometheus rule files, but
 /// another format.
-pub(crate) fn grafana_alerting_files(project: &Project) -> BTreeSet<FileId> {
-    let mut out = BTreeSet::new();
-    for (file, source) in project.files.iter().enumerate() {
-        if !matches!(
-            source.kind,
-            FileKind::PrometheusRules | FileKind::GrafanaProvisioning
-        ) || !(source.text.contains("condition") || source.text.contains("folder"))
-        {
-            continue;
-        }
-        let Ok(stream) = crate::parse::yaml::parse(&source.text) else {
-            continue;
-        };
-        let grafana = stream.documents.iter().any(|doc| {
-            doc.get("groups")
-                .map(Node::items)
-                .unwrap_or(&[])
-                .iter()
-                .any(|g| {
-                    g.get("folder").is_some()
-                        || g.get("orgId").is_some()
-                        || g.get("rules")
-                            .map(Node::items)
-                            .unwrap_or(&[])
-                            .iter()
-                            .any(|r| {
-                                r.get("condition").is_some()
-                                    && r.get("data").is_some()
-                                    && r.get("expr").is_none()
-                            })
-                })
-        });
-        if grafana {
-            out.insert(file);
-        }
-    }
-    out
+pub(crate) fn grafana_alerting_files(project: &Project) -> &BTreeSet<FileId> {
+    &project.obs.grafana_alerting
 }
 
 /// Prometheus rules, leaving out Grafana-managed alert rule files.
