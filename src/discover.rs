@@ -79,7 +79,8 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
             if is_dir && (name == ".git" || name == ".terraform" || name == "node_modules") {
                 return false;
             }
-            if let (Some(excluded), Some(rel)) = (&exclude, relative(&walk_root, e.path()))
+            if let Some(excluded) = &exclude
+                && let Some(rel) = relative(&walk_root, e.path())
                 && !rel.is_empty()
                 && excluded(&rel, is_dir)
             {
@@ -295,6 +296,7 @@ struct IgnoreRules {
 #[derive(Default)]
 struct IgnoreState {
     folders: HashMap<PathBuf, Arc<FolderRules>>,
+    last: Option<(PathBuf, Arc<FolderRules>)>,
     bytes_read: u64,
     notices: Vec<Notice>,
 }
@@ -341,8 +343,17 @@ impl IgnoreRules {
 
     /// The rules in force in `folder`, read on first use; the walk visits a folder's parent first.
     fn folder(&self, state: &mut IgnoreState, folder: &Path) -> Arc<FolderRules> {
-        if let Some(rules) = state.folders.get(folder) {
+        // A folder's entries come one after another: its rules are usually the last asked for,
+        // found without hashing the path component by component.
+        if let Some((last, rules)) = &state.last
+            && last.as_os_str() == folder.as_os_str()
+        {
             return Arc::clone(rules);
+        }
+        if let Some(rules) = state.folders.get(folder) {
+            let rules = Arc::clone(rules);
+            state.last = Some((folder.to_path_buf(), Arc::clone(&rules)));
+            return rules;
         }
         let parent = match folder.parent() {
             Some(p) if folder != self.walk_root && p.starts_with(&self.walk_root) => {
@@ -365,6 +376,7 @@ impl IgnoreRules {
         state
             .folders
             .insert(folder.to_path_buf(), Arc::clone(&rules));
+        state.last = Some((folder.to_path_buf(), Arc::clone(&rules)));
         rules
     }
 
@@ -441,6 +453,26 @@ impl IgnoreRules {
 }
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
+    // The walker's paths are `root` joined with plain names: on Unix the relative path is the
+    // bytes after `root` and a separator. Comparing components instead cost more than reading
+    // the folder.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let root = root.as_os_str().as_bytes();
+        if let Some(rest) = path.as_os_str().as_bytes().strip_prefix(root) {
+            let rest = if root.ends_with(b"/") || rest.is_empty() {
+                Some(rest)
+            } else {
+                rest.strip_prefix(b"/")
+            };
+            if let Some(rest) = rest
+                && !rest.starts_with(b"/")
+            {
+                return Some(String::from_utf8_lossy(rest).into_owned());
+            }
+        }
+    }
     let rel = path.strip_prefix(root).ok()?;
     let mut out = String::new();
     for part in rel.components() {
@@ -528,5 +560,25 @@ pub fn human_size(bytes: u64) -> String {
         format!("{:.1} KiB", bytes as f64 / 1024.0)
     } else {
         format!("{bytes} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_split_at_a_separator() {
+        let rel = |root: &str, path: &str| relative(Path::new(root), Path::new(path));
+        assert_eq!(rel("repo", "repo/a/b.yaml").as_deref(), Some("a/b.yaml"));
+        assert_eq!(rel("repo/", "repo/a/b.yaml").as_deref(), Some("a/b.yaml"));
+        assert_eq!(
+            rel("../x/repo", "../x/repo/Dockerfile").as_deref(),
+            Some("Dockerfile")
+        );
+        assert_eq!(rel("repo", "repo").as_deref(), Some(""));
+        // A sibling sharing the root's name as a prefix is not inside it.
+        assert_eq!(rel("repo", "repository/a"), None);
+        assert_eq!(rel("/", "/etc/hosts").as_deref(), Some("etc/hosts"));
     }
 }
