@@ -1,7 +1,7 @@
 //! What the pipelines can do, across GitHub Actions, GitLab CI and other CI files: recognised
 //! from well-known actions, images, templates and commands, each with the location that proves it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::github::{ActionRef, Script, Step};
@@ -1066,6 +1066,30 @@ static KNOWN_COMMANDS: LazyLock<Vec<Vec<KnownCommand>>> = LazyLock::new(|| {
         .collect()
 });
 
+/// `KNOWN_COMMANDS` by the first part each must match exactly, as (known, command) indices;
+/// `any` lists the commands with no exact part. A script is tried only against the commands
+/// filed under one of its words, not against all 444.
+struct CommandIndex {
+    by_word: HashMap<&'static str, Vec<(usize, usize)>>,
+    any: Vec<(usize, usize)>,
+}
+
+static COMMAND_INDEX: LazyLock<CommandIndex> = LazyLock::new(|| {
+    let mut index = CommandIndex {
+        by_word: HashMap::new(),
+        any: Vec::new(),
+    };
+    for (k, commands) in KNOWN_COMMANDS.iter().enumerate() {
+        for (c, command) in commands.iter().enumerate() {
+            match command.exact.first() {
+                Some(word) => index.by_word.entry(word).or_default().push((k, c)),
+                None => index.any.push((k, c)),
+            }
+        }
+    }
+    index
+});
+
 /// Every string an exact pattern part could equal and still match one of `words` (see
 /// `word_matches`): the word, and the word cut before any `=` (or `:` for an option).
 fn word_keys(words: &[(usize, String)]) -> HashSet<&str> {
@@ -1275,20 +1299,28 @@ impl Collector<'_> {
     pub fn script(&mut self, script: &Script) {
         let words = words(&script.text);
         let keys = word_keys(&words);
-        for (known, commands) in KNOWN.iter().zip(KNOWN_COMMANDS.iter()) {
-            for command in commands {
-                if !command.exact.iter().all(|p| keys.contains(p)) {
-                    continue;
-                }
-                if let Some(at) = find_parts(&words, &command.parts) {
-                    let span = locate(self.text, script, at);
-                    self.add(
-                        known.capability,
-                        span,
-                        command.command.trim_end_matches('*'),
-                    );
-                    break;
-                }
+        let index = &*COMMAND_INDEX;
+        let mut candidates = index.any.clone();
+        for key in &keys {
+            candidates.extend(index.by_word.get(key).into_iter().flatten());
+        }
+        // In catalog order, and for each known tool only its first command found.
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found: Option<usize> = None;
+        for (k, c) in candidates {
+            let command = &KNOWN_COMMANDS[k][c];
+            if found == Some(k) || !command.exact.iter().all(|p| keys.contains(p)) {
+                continue;
+            }
+            if let Some(at) = find_parts(&words, &command.parts) {
+                let span = locate(self.text, script, at);
+                self.add(
+                    KNOWN[k].capability,
+                    span,
+                    command.command.trim_end_matches('*'),
+                );
+                found = Some(k);
             }
         }
         self.probe(script, &words);
