@@ -115,11 +115,12 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
         timings.push((name, phase.elapsed()));
         phase = Instant::now();
     };
-    let outcomes = rules::run(&project, &selected);
+    let mut outcomes = rules::run(&project, &selected);
     let severities = config.severity_overrides();
+    // Scoring reads what each rule evaluated, not its findings: they move out, uncopied.
     let mut findings: Vec<Finding> = outcomes
-        .iter()
-        .flat_map(|o| o.findings.iter().cloned())
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.findings))
         .map(|mut f| {
             if let Some(s) = severities.get(&f.rule) {
                 f.severity = *s;

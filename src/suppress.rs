@@ -6,11 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ignore::gitignore::Gitignore;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::catalog;
 use crate::finding::{Category, Finding};
 use crate::model::Project;
+use crate::parse::SourceFile;
 use crate::parse::span::Span;
 
 /// The annotation that suppresses rules for one Kubernetes object.
@@ -109,7 +111,7 @@ pub fn apply(
                 map
             });
     let mut used: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut kept = Vec::new();
+    let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = Vec::new();
     'findings: for finding in findings {
         for &i in by_path.get(finding.path.as_str()).into_iter().flatten() {
@@ -228,10 +230,14 @@ fn unused_finding(
 /// Every suppression written in the project's files and Kubernetes annotations.
 fn collect(project: &Project) -> Vec<Directive> {
     let mut out = Vec::new();
-    for file in &project.files {
-        if !file.text.contains("shipshape:") {
-            continue;
-        }
+    // Every byte of the repository is searched: in parallel, and with memchr's searcher.
+    let finder = memchr::memmem::Finder::new("shipshape:");
+    let with_directives: Vec<&SourceFile> = project
+        .files
+        .par_iter()
+        .filter(|file| finder.find(file.text.as_bytes()).is_some())
+        .collect();
+    for file in with_directives {
         let mut offset = 0;
         for (index, line) in file.text.split_inclusive('\n').enumerate() {
             if let Some(d) = parse_comment(line, offset) {
