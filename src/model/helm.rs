@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::discover::split_dir;
 use crate::kind::FileKind;
 use crate::parse::span::Span;
@@ -290,17 +292,22 @@ impl Helm {
             });
         }
         charts.sort_by(|a, b| a.dir.cmp(&b.dir));
-        // The chart a file belongs to: the one with the longest folder that holds it.
+        // The chart a file belongs to: the one with the longest folder that holds it, found by
+        // trying the file's folders from the deepest (a scan of every chart made a monorepo of
+        // charts quadratic).
+        let by_dir: HashMap<&str, usize> = charts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.dir.as_str(), i))
+            .collect();
         let owner = |path: &str| -> Option<usize> {
-            charts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| path.starts_with(c.dir.as_str()))
-                .max_by_key(|(_, c)| c.dir.len())
-                .map(|(i, _)| i)
+            path.rmatch_indices('/')
+                .map(|(at, _)| &path[..=at])
+                .chain([""])
+                .find_map(|dir| by_dir.get(dir).copied())
         };
         let mut values: Vec<(usize, ValuesFile)> = Vec::new();
-        let mut templates: Vec<(usize, Template)> = Vec::new();
+        let mut templates: Vec<(usize, FileId)> = Vec::new();
         // (chart, its dependencies, the `dependencies:` key declaring them)
         type Requirements = (usize, Vec<Dependency>, Option<(FileId, Span)>);
         let mut requirements: Vec<Requirements> = Vec::new();
@@ -335,7 +342,7 @@ impl Helm {
                         || lower.ends_with(".yml")
                         || lower.ends_with(".tpl")
                     {
-                        templates.push((chart, scan_template(id, &f.text)));
+                        templates.push((chart, id));
                     }
                 }
                 _ if at_chart_root
@@ -356,6 +363,11 @@ impl Helm {
         for (chart, v) in values {
             charts[chart].values.push(v);
         }
+        // Scanning template text is most of this model's work: in parallel, in file order.
+        let templates: Vec<(usize, Template)> = templates
+            .into_par_iter()
+            .map(|(chart, id)| (chart, scan_template(id, &files[id].text)))
+            .collect();
         for (chart, t) in templates {
             charts[chart].templates.push(t);
         }
