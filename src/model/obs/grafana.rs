@@ -1,6 +1,9 @@
 //! Grafana: dashboards (JSON, read with serde_json; locations found by searching the text) and
 //! provisioning files (datasources, dashboard providers).
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::promql;
@@ -18,15 +21,19 @@ pub struct Dashboard {
     pub metrics: Vec<String>,
 }
 
+/// A dashboard with the PromQL queries of its panels, before `read_metrics`.
+pub type WithQueries = (Dashboard, Vec<String>);
+
 impl Dashboard {
     /// `None` when the JSON is not a dashboard (no `panels`/`rows`, or not JSON at all).
-    pub fn from_text(file: FileId, text: &str) -> Option<Dashboard> {
+    /// The dashboard comes with its queries; `read_metrics` fills in what they read.
+    pub fn from_text(file: FileId, text: &str) -> Option<WithQueries> {
         let value: Value = serde_json::from_str(text).ok()?;
         Dashboard::from_value(file, text, &value)
     }
 
-    /// A dashboard from its parsed JSON; `text` locates the title.
-    pub fn from_value(file: FileId, text: &str, value: &Value) -> Option<Dashboard> {
+    /// A dashboard from its parsed JSON, with its queries; `text` locates the title.
+    pub fn from_value(file: FileId, text: &str, value: &Value) -> Option<WithQueries> {
         // Dashboards exported for sharing wrap the model in `dashboard`.
         let model = value
             .get("dashboard")
@@ -71,7 +78,7 @@ impl Dashboard {
                 _ => {}
             }
         }
-        let mut metrics: Vec<String> = exprs
+        let queries = exprs
             .iter()
             // Grafana variables (`$__rate_interval`, `$job`) are not PromQL.
             .map(|e| {
@@ -79,19 +86,55 @@ impl Dashboard {
                     .replace("$__interval", "1m")
                     .replace("$__range", "1h")
             })
-            .filter_map(|e| promql::analyse(&e).ok())
-            .flat_map(|f| f.metrics)
             .collect();
-        metrics.sort();
-        metrics.dedup();
-        Some(Dashboard {
-            file,
-            title,
-            title_span,
-            panels,
-            metrics,
-        })
+        Some((
+            Dashboard {
+                file,
+                title,
+                title_span,
+                panels,
+                metrics: Vec::new(),
+            },
+            queries,
+        ))
     }
+}
+
+/// Sets each dashboard's `metrics` from its queries. Dashboards repeat queries across panels
+/// and across copies of themselves, and PromQL parsing is most of their cost: each distinct
+/// query is parsed once, in parallel.
+pub fn read_metrics(dashboards: Vec<WithQueries>) -> Vec<Dashboard> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let slots: Vec<Vec<usize>> = dashboards
+        .iter()
+        .map(|(_, queries)| {
+            queries
+                .iter()
+                .map(|q| {
+                    *index.entry(q.as_str()).or_insert_with(|| {
+                        distinct.push(q);
+                        distinct.len() - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let read: Vec<Vec<String>> = distinct
+        .par_iter()
+        .map(|q| promql::analyse(q).map(|f| f.metrics).unwrap_or_default())
+        .collect();
+    dashboards
+        .into_iter()
+        .zip(slots)
+        .map(|((mut dashboard, _), slots)| {
+            let mut metrics: Vec<String> = slots.iter().flat_map(|&i| read[i].clone()).collect();
+            metrics.sort();
+            metrics.dedup();
+            dashboard.metrics = metrics;
+            dashboard
+        })
+        .collect()
 }
 
 /// Grafana provisioning: `apiVersion` with `datasources:` or `providers:`.

@@ -162,7 +162,10 @@ pub const CENTRAL_LOG_DRIVERS: &[&str] = &[
 
 /// A dashboard file: its model, `None` when the JSON is no dashboard, or a located error when
 /// Grafana could not load it.
-fn dashboard_of(file: FileId, source: &SourceFile) -> Result<Option<Dashboard>, ParseFailure> {
+fn dashboard_of(
+    file: FileId,
+    source: &SourceFile,
+) -> Result<Option<grafana::WithQueries>, ParseFailure> {
     match serde_json::from_str::<serde_json::Value>(&source.text) {
         Ok(value) => Ok(Dashboard::from_value(file, &source.text, &value)),
         Err(e) => {
@@ -252,16 +255,17 @@ impl Observability {
             }
         }
         prometheus::analyse_all(&mut obs.rules);
-        // JSON and PromQL parsing dominate: dashboards are read in parallel, in file order.
-        let dashboards: Vec<Result<Option<Dashboard>, ParseFailure>> = files
+        // JSON parsing and PromQL dominate: dashboards are read in parallel, in file order.
+        let parsed: Vec<Result<Option<grafana::WithQueries>, ParseFailure>> = files
             .par_iter()
             .enumerate()
             .filter(|(_, source)| source.kind == FileKind::GrafanaDashboard)
             .map(|(file, source)| dashboard_of(file, source))
             .collect();
-        for d in dashboards {
+        let mut dashboards = Vec::new();
+        for d in parsed {
             match d {
-                Ok(Some(d)) => obs.dashboards.push(d),
+                Ok(Some(d)) => dashboards.push(d),
                 Ok(None) => {}
                 Err(failure) => obs.invalid.push(failure),
             }
@@ -285,17 +289,21 @@ impl Observability {
                     .is_some_and(|t| t.trim_start().starts_with('{'))
             })
             .collect();
-        let embedded: Vec<Dashboard> = embedded
+        let embedded: Vec<grafana::WithQueries> = embedded
             .par_iter()
             .filter_map(|&(file, value)| {
-                let d = Dashboard::from_text(file, value.as_str()?)?;
-                Some(Dashboard {
-                    title_span: value.span,
-                    ..d
-                })
+                let (d, queries) = Dashboard::from_text(file, value.as_str()?)?;
+                Some((
+                    Dashboard {
+                        title_span: value.span,
+                        ..d
+                    },
+                    queries,
+                ))
             })
             .collect();
-        obs.dashboards.extend(embedded);
+        dashboards.extend(embedded);
+        obs.dashboards = grafana::read_metrics(dashboards);
         obs
     }
 
