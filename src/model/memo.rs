@@ -20,9 +20,11 @@ pub enum MemoSlot {
     PartialCollectorDocs,
     /// `rules::haproxy::common::group`.
     HaproxyDirs,
+    /// `rules::obs::prom_common::project_alert_classes`.
+    AlertClasses,
 }
 
-const SLOTS: usize = 6;
+const SLOTS: usize = 7;
 
 #[derive(Default)]
 pub struct Memo {

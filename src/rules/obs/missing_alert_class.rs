@@ -2,7 +2,7 @@
 //! rules followed): downtime, error rate, latency and saturation. Each is its own rule; they
 //! share this code.
 
-use super::prom_common::{alert_classes, first_alert_group, prom_rules};
+use super::prom_common::{first_alert_group, project_alert_classes, prom_rules};
 use crate::model::Project;
 use crate::model::obs::promql::Measures;
 use crate::rules::{Cx, PROJECT_SUBJECT, Rule};
@@ -44,7 +44,7 @@ impl Rule for ObsMissingAlertClass {
         let Some((file, span)) = first_alert_group(project, &rules) else {
             return;
         };
-        let classes = alert_classes(&rules);
+        let classes = project_alert_classes(project);
         if classes.measured.contains(&self.class) {
             cx.evaluate(PROJECT_SUBJECT);
             return;

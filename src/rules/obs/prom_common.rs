@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::discover::split_dir;
 use crate::kind::FileKind;
 use crate::model::Project;
+use crate::model::memo::MemoSlot;
 use crate::model::obs::image_in;
 use crate::model::obs::prometheus::{PromConfig, PromRule, RuleKind};
 use crate::model::obs::promql::Measures;
@@ -131,10 +132,19 @@ pub(crate) fn is_deadline_alert(rule: &PromRule) -> bool {
 }
 
 /// What the alerting rules measure, following recording rules they read.
+#[derive(Clone)]
 pub(crate) struct AlertClasses {
     pub measured: BTreeSet<Measures>,
     /// Some alert's expression is templated or does not parse: it may measure anything.
     pub undecided: bool,
+}
+
+/// `alert_classes` of the project's Prometheus rules, worked out once for the four rules that
+/// each look for one class.
+pub(crate) fn project_alert_classes(project: &Project) -> AlertClasses {
+    project.memo.get_or_init(MemoSlot::AlertClasses, || {
+        alert_classes(&prom_rules(project))
+    })
 }
 
 pub(crate) fn alert_classes(rules: &[&PromRule]) -> AlertClasses {
