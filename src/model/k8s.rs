@@ -94,6 +94,17 @@ impl K8sObject {
         self.node.get("metadata")
     }
 
+    /// A ConfigMap's `data` entries with string keys, as (key, key node, value node); nothing
+    /// for other kinds.
+    pub fn config_data(&self) -> impl Iterator<Item = (&str, &Node, &Node)> {
+        (self.kind == "ConfigMap")
+            .then(|| self.node.get("data"))
+            .flatten()
+            .map(Node::string_entries)
+            .into_iter()
+            .flatten()
+    }
+
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.node
             .path(&["metadata", "annotations"])

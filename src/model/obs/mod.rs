@@ -274,13 +274,8 @@ impl Observability {
         // kube-prometheus, so they are parsed in parallel too.
         let embedded: Vec<(FileId, &Node)> = k8s
             .iter()
-            .filter(|o| o.kind == "ConfigMap")
             .flat_map(|obj| {
-                obj.node
-                    .get("data")
-                    .map(Node::string_entries)
-                    .into_iter()
-                    .flatten()
+                obj.config_data()
                     .map(move |(_, _, value)| (obj.file, value))
             })
             .filter(|(_, value)| {

@@ -1134,14 +1134,7 @@ pub(crate) fn configmap_entries(project: &Project) -> Vec<(&str, Option<&str>)> 
     project
         .k8s
         .iter()
-        .filter(|o| o.kind == "ConfigMap")
-        .flat_map(|o| {
-            o.node
-                .get("data")
-                .map(Node::string_entries)
-                .into_iter()
-                .flatten()
-        })
+        .flat_map(K8sObject::config_data)
         .map(|(k, _, v)| (k, v.as_str()))
         .collect()
 }
@@ -1269,14 +1262,8 @@ pub(crate) fn dashboard_span(project: &Project, dashboard: &Dashboard) -> Span {
     project
         .k8s
         .iter()
-        .filter(|o| o.file == dashboard.file && o.kind == "ConfigMap")
-        .flat_map(|o| {
-            o.node
-                .get("data")
-                .map(Node::string_entries)
-                .into_iter()
-                .flatten()
-        })
+        .filter(|o| o.file == dashboard.file)
+        .flat_map(K8sObject::config_data)
         .find(|(_, _, value)| value.span == dashboard.title_span)
         .map_or(dashboard.title_span, |(_, key, _)| key.span)
 }
