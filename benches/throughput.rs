@@ -63,6 +63,22 @@ fn yaml_events_only(bencher: divan::Bencher) {
     });
 }
 
+/// The same events through the input `yaml` uses (a smaller look-ahead window, fewer
+/// reallocations per plain scalar).
+#[divan::bench(sample_count = 20)]
+fn yaml_events_small_window(bencher: divan::Bencher) {
+    let (texts, bytes) = texts(FileKind::is_yaml);
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        for t in &texts {
+            let input = shipshape::parse::yaml_input::SmallWindowInput::new(t);
+            let mut parser = saphyr_parser::Parser::new(input);
+            while let Some(Ok(event)) = parser.next_event() {
+                divan::black_box(event);
+            }
+        }
+    });
+}
+
 #[divan::bench(sample_count = 20)]
 fn dockerfile(bencher: divan::Bencher) {
     let (texts, bytes) = texts(|k| k == FileKind::Dockerfile);

@@ -5,6 +5,7 @@ pub mod haproxy;
 pub mod nginx;
 pub mod span;
 pub mod yaml;
+pub mod yaml_input;
 
 use std::sync::Arc;
 

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::span::Span;
+use super::yaml_input::SmallWindowInput;
 
 /// Aliases may expand to at most this many nodes per file: an alias bomb becomes an error, not an OOM.
 pub const ALIAS_NODE_BUDGET: usize = 10_000;
@@ -219,7 +220,7 @@ fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
         anchored_nodes: 0,
         stream: YamlStream::default(),
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new(SmallWindowInput::new(text));
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| scan_error(&offsets, &e))?;
         let span = Span::new(
