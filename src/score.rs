@@ -221,14 +221,21 @@ pub fn score(
     let cats = category_scores(&tallies, &settings.required);
     let base = overall(&cats, weights);
 
-    let gain_if_fixed = |fixed: &[usize]| -> f64 {
-        let mut t = tallies.clone();
-        for &i in fixed {
-            t[i].failed = 0;
-        }
-        overall(&category_scores(&t, &settings.required), weights).unwrap_or(0.0)
+    let gain_over_base = |t: &[Tally]| -> f64 {
+        overall(&category_scores(t, &settings.required), weights).unwrap_or(0.0)
             - base.unwrap_or(0.0)
     };
+    // Each failing rule's own gain, computed once: the plan's sort compares them many times.
+    let own_gain: Vec<f64> = (0..tallies.len())
+        .map(|i| {
+            if tallies[i].failed == 0 {
+                return 0.0;
+            }
+            let mut t = tallies.clone();
+            t[i].failed = 0;
+            gain_over_base(&t)
+        })
+        .collect();
 
     let mut rules: Vec<RuleScore> = scored
         .iter()
@@ -244,11 +251,7 @@ pub fn score(
             evaluated: t.evaluated,
             failed: t.failed,
             pass_ratio: t.ratio(),
-            gain: if t.failed > 0 {
-                round2(gain_if_fixed(&[i]))
-            } else {
-                0.0
-            },
+            gain: round2(own_gain[i]),
         })
         .collect();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -260,20 +263,20 @@ pub fn score(
         .collect();
     candidates.sort_by(|&a, &b| {
         let (ma, mb) = (scored[a].meta, scored[b].meta);
-        let ga = gain_if_fixed(&[a]);
-        let gb = gain_if_fixed(&[b]);
+        let (ga, gb) = (own_gain[a], own_gain[b]);
         ma.effort
             .cmp(&mb.effort)
             .then(gb.total_cmp(&ga))
             .then(severity_of(scored[b]).cmp(&severity_of(scored[a])))
             .then(ma.id.cmp(&mb.id))
     });
-    let mut fixed = Vec::new();
+    // Fixes accumulate step by step: one copy of the tallies, each step clearing one more rule.
+    let mut fixed = tallies.clone();
     let mut plan = Vec::new();
     let mut previous = base.unwrap_or(0.0);
     for i in candidates {
-        fixed.push(i);
-        let projected = base.unwrap_or(0.0) + gain_if_fixed(&fixed);
+        fixed[i].failed = 0;
+        let projected = base.unwrap_or(0.0) + gain_over_base(&fixed);
         let meta = scored[i].meta;
         plan.push(PlanStep {
             rule: meta.id.clone(),
