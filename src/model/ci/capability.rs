@@ -936,6 +936,11 @@ impl Capabilities {
         self.evidence.push(evidence);
     }
 
+    /// Adds `other`'s evidence after this one's, in its order.
+    pub fn append(&mut self, mut other: Capabilities) {
+        self.evidence.append(&mut other.evidence);
+    }
+
     pub fn of(&self, capability: Capability) -> impl Iterator<Item = &Evidence> {
         self.evidence
             .iter()

@@ -8,6 +8,7 @@ pub mod gitlab;
 use capability::{Capabilities, Capability, Collector};
 use github::{ActionFile, Script, Workflow};
 use gitlab::{Pipeline, PipelineFile};
+use rayon::prelude::*;
 
 use crate::kind::FileKind;
 use crate::model::k8s::K8sObject;
@@ -64,6 +65,12 @@ const PUBLISH_ENVIRONMENTS: &[&str] = &[
     "codecov",
 ];
 
+/// A CI file modelled on its own, before the pass that files it.
+enum Alone {
+    Workflow(Option<Workflow>),
+    Action(Option<ActionFile>),
+}
+
 impl Ci {
     /// Builds the model from the parsed YAML of CI kinds, taking those documents out of `yaml`.
     /// Local GitLab includes found among the remaining documents become part of their pipeline.
@@ -84,7 +91,24 @@ impl Ci {
             });
         *yaml = rest;
         let mut included: Vec<FileId> = Vec::new();
-        for (file, docs) in &mine {
+        // Workflows and actions stand alone: they are modelled in parallel, and filed below in
+        // file order with the rest.
+        let mut alone: Vec<Option<Alone>> = mine
+            .par_iter()
+            .map(|(file, docs)| {
+                let doc = docs.iter().find(|d| d.is_map())?;
+                match files[*file].kind {
+                    FileKind::GithubWorkflow => {
+                        Some(Alone::Workflow(Workflow::from_document(*file, doc.clone())))
+                    }
+                    FileKind::GithubAction => {
+                        Some(Alone::Action(ActionFile::from_document(*file, doc)))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        for ((file, docs), alone) in mine.iter().zip(&mut alone) {
             let kind = files[*file].kind;
             let Some(doc) = docs.iter().find(|d| d.is_map()) else {
                 if kind != FileKind::GitlabCi {
@@ -97,17 +121,17 @@ impl Ci {
                 continue;
             };
             match kind {
-                FileKind::GithubWorkflow => match Workflow::from_document(*file, doc.clone()) {
-                    Some(w) => ci.workflows.push(w),
-                    None => ci.invalid.push(ParseFailure {
+                FileKind::GithubWorkflow => match alone.take() {
+                    Some(Alone::Workflow(Some(w))) => ci.workflows.push(w),
+                    _ => ci.invalid.push(ParseFailure {
                         file: *file,
                         message: "not a GitHub Actions workflow: it has no `jobs:` mapping".into(),
                         offset: doc.span.start,
                     }),
                 },
-                FileKind::GithubAction => match ActionFile::from_document(*file, doc) {
-                    Some(a) => ci.actions.push(a),
-                    None => ci.invalid.push(ParseFailure {
+                FileKind::GithubAction => match alone.take() {
+                    Some(Alone::Action(Some(a))) => ci.actions.push(a),
+                    _ => ci.invalid.push(ParseFailure {
                         file: *file,
                         message: "not a GitHub Action: it has no `runs:` mapping".into(),
                         offset: doc.span.start,
@@ -196,80 +220,32 @@ impl Ci {
 
     fn collect(&mut self, files: &[SourceFile]) {
         let mut caps = Capabilities::default();
-        for w in &self.workflows {
-            let text = &files[w.file].text;
-            let mut independent = 0;
-            for job in &w.jobs {
+        // Reading every step's script is most of CI modelling: workflows and actions are read in
+        // parallel, and their evidence joined in file order, as one loop would have pushed it.
+        let per_workflow: Vec<Capabilities> = self
+            .workflows
+            .par_iter()
+            .map(|w| workflow_capabilities(files, w))
+            .collect();
+        let per_action: Vec<Capabilities> = self
+            .actions
+            .par_iter()
+            .map(|a| {
+                let mut caps = Capabilities::default();
                 let mut c = Collector {
                     caps: &mut caps,
-                    file: w.file,
-                    job: Some(job.id.clone()),
-                    text,
+                    file: a.file,
+                    job: None,
+                    text: &files[a.file].text,
                 };
-                c.job_name(
-                    &job.label(),
-                    job.key_span,
-                    job.steps.iter().any(|s| s.run.is_some()),
-                );
-                if let Some(uses) = &job.uses {
-                    c.action(uses);
-                }
-                if let Some(image) = &job.container {
-                    c.image(image, job.key_span);
-                }
-                for step in &job.steps {
+                for step in &a.steps {
                     c.step(step);
                 }
-                if let Some((env, span)) = &job.environment
-                    && is_deploy_environment(env, &job.label())
-                {
-                    c.evidence(Capability::Deploy, *span, format!("environment {env}"));
-                }
-                if job.has_matrix {
-                    let span = job
-                        .node
-                        .entry("strategy")
-                        .map_or(job.key_span, |e| e.key.span);
-                    c.evidence(Capability::Parallelism, span, "matrix");
-                }
-                if job.needs.is_empty() {
-                    independent += 1;
-                }
-            }
-            let mut c = Collector {
-                caps: &mut caps,
-                file: w.file,
-                job: None,
-                text,
-            };
-            if independent >= 2 {
-                c.evidence(
-                    Capability::Parallelism,
-                    w.jobs_span,
-                    format!("{independent} independent jobs"),
-                );
-            }
-            for t in &w.triggers {
-                if t.path_filtered {
-                    c.evidence(
-                        Capability::PathFilter,
-                        t.span,
-                        format!("{} path filter", t.event),
-                    );
-                }
-            }
-        }
-        for a in &self.actions {
-            let text = &files[a.file].text;
-            let mut c = Collector {
-                caps: &mut caps,
-                file: a.file,
-                job: None,
-                text,
-            };
-            for step in &a.steps {
-                c.step(step);
-            }
+                caps
+            })
+            .collect();
+        for found in per_workflow.into_iter().chain(per_action) {
+            caps.append(found);
         }
         for p in &self.gitlab {
             for include in &p.includes {
@@ -576,6 +552,73 @@ pub fn glob_matches(pattern: &str, path: &str) -> bool {
         }
     }
     go(pattern.as_bytes(), path.as_bytes(), &mut 10_000)
+}
+
+/// The CI capabilities one GitHub workflow shows, in the order its jobs and steps give them.
+fn workflow_capabilities(files: &[SourceFile], w: &Workflow) -> Capabilities {
+    let mut caps = Capabilities::default();
+    let text = &files[w.file].text;
+    let mut independent = 0;
+    for job in &w.jobs {
+        let mut c = Collector {
+            caps: &mut caps,
+            file: w.file,
+            job: Some(job.id.clone()),
+            text,
+        };
+        c.job_name(
+            &job.label(),
+            job.key_span,
+            job.steps.iter().any(|s| s.run.is_some()),
+        );
+        if let Some(uses) = &job.uses {
+            c.action(uses);
+        }
+        if let Some(image) = &job.container {
+            c.image(image, job.key_span);
+        }
+        for step in &job.steps {
+            c.step(step);
+        }
+        if let Some((env, span)) = &job.environment
+            && is_deploy_environment(env, &job.label())
+        {
+            c.evidence(Capability::Deploy, *span, format!("environment {env}"));
+        }
+        if job.has_matrix {
+            let span = job
+                .node
+                .entry("strategy")
+                .map_or(job.key_span, |e| e.key.span);
+            c.evidence(Capability::Parallelism, span, "matrix");
+        }
+        if job.needs.is_empty() {
+            independent += 1;
+        }
+    }
+    let mut c = Collector {
+        caps: &mut caps,
+        file: w.file,
+        job: None,
+        text,
+    };
+    if independent >= 2 {
+        c.evidence(
+            Capability::Parallelism,
+            w.jobs_span,
+            format!("{independent} independent jobs"),
+        );
+    }
+    for t in &w.triggers {
+        if t.path_filtered {
+            c.evidence(
+                Capability::PathFilter,
+                t.span,
+                format!("{} path filter", t.event),
+            );
+        }
+    }
+    caps
 }
 
 #[cfg(test)]

@@ -183,6 +183,55 @@ fn dashboard_of(
     }
 }
 
+/// What one monitoring file holds, modelled on its own.
+enum ObsFile {
+    LogShipper,
+    Invalid(ParseFailure),
+    Prometheus(PromConfig),
+    Rules(Vec<RuleGroup>, Vec<PromRule>),
+    Alertmanager(Alertmanager),
+    Provisioning(Provisioning),
+    Collector(Collector),
+    Other,
+}
+
+impl ObsFile {
+    fn of(files: &[SourceFile], file: FileId, docs: &[Node]) -> ObsFile {
+        let kind = files[file].kind;
+        if kind == FileKind::LogShipper {
+            return ObsFile::LogShipper;
+        }
+        let Some(doc) = docs.iter().find(|d| d.is_map()) else {
+            return ObsFile::Invalid(ParseFailure {
+                file,
+                message: format!("expected a {} mapping, found none", kind.name()),
+                offset: docs.first().map_or(0, |d| d.span.start),
+            });
+        };
+        match kind {
+            FileKind::PrometheusConfig => ObsFile::Prometheus(PromConfig::from_document(file, doc)),
+            FileKind::PrometheusRules => match doc.get("groups") {
+                Some(groups) if groups.as_seq().is_some() => {
+                    let (mut out_groups, mut out_rules) = (Vec::new(), Vec::new());
+                    rules_of(file, groups, &mut out_groups, &mut out_rules);
+                    ObsFile::Rules(out_groups, out_rules)
+                }
+                _ => ObsFile::Invalid(ParseFailure {
+                    file,
+                    message: "not a Prometheus rule file: `groups:` must be a list".into(),
+                    offset: doc.span.start,
+                }),
+            },
+            FileKind::Alertmanager => ObsFile::Alertmanager(Alertmanager::from_document(file, doc)),
+            FileKind::GrafanaProvisioning => {
+                ObsFile::Provisioning(Provisioning::from_document(file, doc))
+            }
+            FileKind::OtelCollector => ObsFile::Collector(Collector::from_document(file, doc)),
+            _ => ObsFile::Other,
+        }
+    }
+}
+
 impl Observability {
     /// Builds the model from parsed YAML of monitoring kinds (taking those documents out of
     /// `yaml`), dashboards' JSON text, and `PrometheusRule` objects.
@@ -207,46 +256,30 @@ impl Observability {
         k8s: &[K8sObject],
     ) -> Observability {
         let mut obs = Observability::default();
-        for (file, docs) in &mine {
-            let file = *file;
-            let kind = files[file].kind;
-            if holds_grafana_alerting(&files[file], docs) {
+        // Each file is modelled on its own, in parallel; the results are filed in file order.
+        let modelled: Vec<(FileId, bool, ObsFile)> = mine
+            .par_iter()
+            .map(|(file, docs)| {
+                let grafana_alerting = holds_grafana_alerting(&files[*file], docs);
+                (*file, grafana_alerting, ObsFile::of(files, *file, docs))
+            })
+            .collect();
+        for (file, grafana_alerting, modelled) in modelled {
+            if grafana_alerting {
                 obs.grafana_alerting.insert(file);
             }
-            if kind == FileKind::LogShipper {
-                obs.log_shippers.push(file);
-                continue;
-            }
-            let Some(doc) = docs.iter().find(|d| d.is_map()) else {
-                obs.invalid.push(ParseFailure {
-                    file,
-                    message: format!("expected a {} mapping, found none", kind.name()),
-                    offset: docs.first().map_or(0, |d| d.span.start),
-                });
-                continue;
-            };
-            match kind {
-                FileKind::PrometheusConfig => {
-                    obs.prometheus.push(PromConfig::from_document(file, doc))
+            match modelled {
+                ObsFile::LogShipper => obs.log_shippers.push(file),
+                ObsFile::Invalid(failure) => obs.invalid.push(failure),
+                ObsFile::Prometheus(config) => obs.prometheus.push(config),
+                ObsFile::Rules(mut groups, mut rules) => {
+                    obs.groups.append(&mut groups);
+                    obs.rules.append(&mut rules);
                 }
-                FileKind::PrometheusRules => match doc.get("groups") {
-                    Some(groups) if groups.as_seq().is_some() => {
-                        rules_of(file, groups, &mut obs.groups, &mut obs.rules)
-                    }
-                    _ => obs.invalid.push(ParseFailure {
-                        file,
-                        message: "not a Prometheus rule file: `groups:` must be a list".into(),
-                        offset: doc.span.start,
-                    }),
-                },
-                FileKind::Alertmanager => obs
-                    .alertmanagers
-                    .push(Alertmanager::from_document(file, doc)),
-                FileKind::GrafanaProvisioning => obs
-                    .provisioning
-                    .push(Provisioning::from_document(file, doc)),
-                FileKind::OtelCollector => obs.collectors.push(Collector::from_document(file, doc)),
-                _ => {}
+                ObsFile::Alertmanager(am) => obs.alertmanagers.push(am),
+                ObsFile::Provisioning(p) => obs.provisioning.push(p),
+                ObsFile::Collector(c) => obs.collectors.push(c),
+                ObsFile::Other => {}
             }
         }
         for obj in k8s.iter().filter(|o| o.kind == "PrometheusRule") {
