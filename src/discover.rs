@@ -61,6 +61,18 @@ pub struct Discovery {
 /// Walks `root`, honouring `.gitignore` (also outside a git checkout) and including hidden
 /// folders such as `.github/`; `.git/` and Terraform's provider cache are never entered.
 pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Discovery> {
+    discover_with(root, exclude, |_| {})
+}
+
+/// As [`discover`], handing each file to `early` as soon as the walk meets it, so reading can
+/// start before the walk ends. Its kind there is a guess from the Helm charts met so far: a
+/// folder that sorts before its chart's `Chart.yaml` is seen before the chart is. The
+/// [`Discovery`] has the final kinds; a caller keeps early work only where the two agree.
+pub fn discover_with(
+    root: &Path,
+    exclude: Option<&Exclude>,
+    mut early: impl FnMut(Candidate),
+) -> std::io::Result<Discovery> {
     let root_canonical = fs::canonicalize(root)?;
     let exclude = exclude.cloned();
     let walk_root = root.to_path_buf();
@@ -90,8 +102,23 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
         })
         .build();
 
-    let mut paths = Vec::new();
+    let mut paths: Vec<(String, PathBuf)> = Vec::new();
     let mut notices = Vec::new();
+    let mut charts_so_far: HashSet<String> = HashSet::new();
+    let mut found = |rel: String, full_path: PathBuf| {
+        let (dir, name) = split_dir(&rel);
+        if name == "Chart.yaml" || name == "Chart.yml" {
+            charts_so_far.insert(dir.to_string());
+        }
+        if let Some(kind) = FileKind::from_path_in_repo(&rel, &charts_so_far) {
+            early(Candidate {
+                path: rel.clone(),
+                full_path: full_path.clone(),
+                kind,
+            });
+        }
+        paths.push((rel, full_path));
+    };
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -120,7 +147,7 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
         }
         if file_type.is_symlink() {
             match symlink_target_inside(&root_canonical, root, entry.path()) {
-                SymlinkTarget::File(target) => paths.push((rel, target)),
+                SymlinkTarget::File(target) => found(rel, target),
                 SymlinkTarget::Dir => {}
                 SymlinkTarget::Outside => {
                     if FileKind::from_path(&rel).is_some() {
@@ -152,7 +179,7 @@ pub fn discover(root: &Path, exclude: Option<&Exclude>) -> std::io::Result<Disco
             }
             continue;
         }
-        paths.push((rel, entry.path().to_path_buf()));
+        found(rel, entry.path().to_path_buf());
     }
     notices.append(&mut rules.take_notices());
     paths.sort();

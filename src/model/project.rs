@@ -2,8 +2,9 @@
 //! cross-file index that rules query (selectors, HPA/PDB targets, build contexts).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -97,17 +98,44 @@ impl Project {
     /// Discovers, reads and parses everything under `root`.
     pub fn load(root: &Path, options: &DiscoverOptions) -> std::io::Result<Project> {
         let started = std::time::Instant::now();
-        let discovery = discover::discover(root, options.exclude.as_ref())?;
+        // Files are read and parsed while the walk goes on (the walk is mostly waiting on the
+        // file system). A file whose kind changed once the walk was over (it sat in a Helm
+        // chart met later) is read again below.
+        let early: Mutex<HashMap<(String, PathBuf), (FileKind, Loading)>> = Mutex::default();
+        let mut discovered = Duration::ZERO;
+        let discovery = rayon::scope(|scope| {
+            let early = &early;
+            let discovery = discover::discover_with(root, options.exclude.as_ref(), |candidate| {
+                scope.spawn(move |_| {
+                    let key = (candidate.path.clone(), candidate.full_path.clone());
+                    let kind = candidate.kind;
+                    let loading = load_one(candidate, options);
+                    lock(early).insert(key, (kind, loading));
+                });
+            });
+            discovered = started.elapsed();
+            discovery
+        })?;
         let mut notices = discovery.notices;
-        let discovered = started.elapsed();
-
-        let loaded: Vec<Result<Option<Loaded1>, Notice>> = discovery
+        let mut early = early.into_inner().unwrap_or_else(|e| e.into_inner());
+        let pending: Vec<Result<Loading, Candidate>> = discovery
             .candidates
+            .into_iter()
+            .map(|candidate| {
+                let key = (candidate.path.clone(), candidate.full_path.clone());
+                match early.remove(&key) {
+                    Some((kind, loading)) if kind == candidate.kind => Ok(loading),
+                    _ => Err(candidate),
+                }
+            })
+            .collect();
+        drop(early);
+        let loaded: Vec<Loading> = pending
             .into_par_iter()
-            // One file per task: files of one project sit together in path order, and a run of
-            // megabyte manifests must not stay queued behind one thread while the other idles.
+            // One file per task: a run of megabyte manifests must not stay queued behind one
+            // thread while the other idles.
             .with_max_len(1)
-            .map(|candidate| Ok(read_one(candidate, options)?.map(parse_one)))
+            .map(|pending| pending.unwrap_or_else(|candidate| load_one(candidate, options)))
             .collect();
 
         let parsed = started.elapsed();
@@ -590,6 +618,17 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
 }
 
 /// Parses one file read by `read_one`.
+/// A file read and parsed, nothing to do (`None`), or why it was not read.
+type Loading = Result<Option<Loaded1>, Notice>;
+
+fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Loading {
+    Ok(read_one(candidate, options)?.map(parse_one))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn parse_one(read: Read1) -> Loaded1 {
     let Read1 {
         candidate,

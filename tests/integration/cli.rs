@@ -269,3 +269,38 @@ fn timings_go_to_stderr_with_the_slowest_rules_and_leave_the_report_alone() {
         assert!(line.trim_end().ends_with("ms"), "{line}");
     }
 }
+
+/// Files are read while the walk goes on, classified by the charts met so far: a chart's folder
+/// that sorts before its `Chart.yaml` is met first, and must still come out as the chart's.
+#[test]
+fn files_met_before_their_chart_are_still_the_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart");
+    std::fs::create_dir_all(chart.join(".ci/templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("Chart.lock"), "dependencies: []\n").unwrap();
+    std::fs::write(
+        chart.join(".ci/templates/deploy.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Values.name }}\n",
+    )
+    .unwrap();
+    let out = shipshape(&["audit", dir.path().to_str().unwrap(), "--list-files"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kind_of = |path: &str| {
+        text.lines()
+            .find(|l| l.ends_with(path))
+            .and_then(|l| l.split_whitespace().next())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        kind_of("chart/.ci/templates/deploy.yaml").as_deref(),
+        Some("helm-template"),
+        "{text}"
+    );
+    assert_eq!(kind_of("chart/Chart.lock").as_deref(), Some("helm-lock"), "{text}");
+}
