@@ -240,10 +240,14 @@ pub fn build_report_with(args: &AuditArgs, config: &Config) -> Result<(Report, P
         baseline: baseline_summary,
         diff,
         gate,
+        // Moved, not copied: tens of thousands of subjects on a large repository.
         subjects: outcomes
-            .iter()
+            .iter_mut()
             .filter(|o| !o.evaluated.is_empty())
-            .map(|o| (o.meta.id.clone(), o.evaluated.iter().cloned().collect()))
+            .map(|o| {
+                let evaluated = std::mem::take(&mut o.evaluated);
+                (o.meta.id.clone(), evaluated.into_iter().collect())
+            })
             .collect(),
         notices: project.notices.clone(),
         sources,
