@@ -302,5 +302,9 @@ fn files_met_before_their_chart_are_still_the_charts() {
         Some("helm-template"),
         "{text}"
     );
-    assert_eq!(kind_of("chart/Chart.lock").as_deref(), Some("helm-lock"), "{text}");
+    assert_eq!(
+        kind_of("chart/Chart.lock").as_deref(),
+        Some("helm-lock"),
+        "{text}"
+    );
 }

@@ -459,3 +459,34 @@ fn other_infrastructure_code_and_chart_locks_are_recognised_by_name_or_content()
         );
     }
 }
+
+/// The YAML layer reads through its own input (a smaller look-ahead window than saphyr's
+/// `StrInput`): on every YAML file of the corpus it must give saphyr's events, spans and errors.
+#[test]
+fn yaml_input_gives_saphyrs_events_on_every_corpus_file() {
+    use saphyr_parser::Parser;
+    use shipshape::parse::yaml_input::SmallWindowInput;
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let mut compared = 0;
+    for file in project.files.iter().filter(|f| f.kind.is_yaml()) {
+        let mut ours = Parser::new(SmallWindowInput::new(&file.text));
+        let mut theirs = Parser::new_from_str(&file.text);
+        loop {
+            let (a, b) = (ours.next_event(), theirs.next_event());
+            assert_eq!(
+                format!("{a:?}"),
+                format!("{b:?}"),
+                "{}: events differ",
+                file.path
+            );
+            if a.is_none() || a.is_some_and(|e| e.is_err()) {
+                break;
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared > 2000, "only {compared} YAML files compared");
+}
