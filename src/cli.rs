@@ -193,7 +193,8 @@ pub struct AuditArgs {
     pub explain_score: bool,
 
     /// Print the wall time of each phase (discover, parse, model, check, score, render) and of
-    /// the slowest rules on stderr
+    /// the slowest rules on stderr. Files are parsed while the walk goes on: `discover` ends
+    /// when the walk does, `read and parse` is the parsing left after it
     #[arg(long, help_heading = "Output")]
     pub timings: bool,
 
