@@ -50,7 +50,8 @@ pub struct RuleOutcome {
 pub struct Cx<'a> {
     pub meta: &'static RuleMeta,
     project: &'a Project,
-    evaluated: BTreeSet<String>,
+    /// Collected in any order and with repeats; sorted into a set once, when the rule is done.
+    evaluated: Vec<String>,
     findings: Vec<Finding>,
 }
 
@@ -59,14 +60,14 @@ impl<'a> Cx<'a> {
         Cx {
             meta,
             project,
-            evaluated: BTreeSet::new(),
+            evaluated: Vec::new(),
             findings: Vec::new(),
         }
     }
 
     /// Records that `subject` was judged by this rule (and so counts in its pass ratio).
     pub fn evaluate(&mut self, subject: impl Into<String>) {
-        self.evaluated.insert(subject.into());
+        self.evaluated.push(subject.into());
     }
 
     /// Reports a failure of `subject` at `span` in `file`. The subject counts as evaluated.
@@ -78,7 +79,7 @@ impl<'a> Cx<'a> {
         message: impl Into<String>,
     ) -> &mut Finding {
         let subject = subject.into();
-        self.evaluated.insert(subject.clone());
+        self.evaluated.push(subject.clone());
         let source = self.project.file(file);
         let start = source.lines.position(&source.text, span.start);
         let end = source.lines.position(&source.text, span.end);
@@ -128,10 +129,12 @@ impl<'a> Cx<'a> {
         self.findings.last_mut()
     }
 
-    pub fn finish(self) -> RuleOutcome {
+    pub fn finish(mut self) -> RuleOutcome {
+        self.evaluated.sort_unstable();
+        self.evaluated.dedup();
         RuleOutcome {
             meta: self.meta,
-            evaluated: self.evaluated,
+            evaluated: self.evaluated.into_iter().collect(),
             findings: self.findings,
             elapsed: std::time::Duration::ZERO,
         }
