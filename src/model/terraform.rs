@@ -530,6 +530,24 @@ pub fn parse(text: &str, file: FileId) -> Result<(Vec<Block>, Vec<Attr>), ParseF
             offset,
         });
     }
+    if let Some(unclosed) = crate::parse::hcl_guard::unclosed_bracket(text) {
+        let what = match text[unclosed.offset..].chars().next() {
+            Some('"') => "string".to_string(),
+            Some(c @ ('{' | '(' | '[')) => format!("`{c}`"),
+            Some(c) => format!("`{c}{{`"),
+            None => "bracket".to_string(),
+        };
+        // Refused before hcl-edit sees it: the parser backtracks exponentially on open brackets.
+        let more = match unclosed.open {
+            1 => String::new(),
+            n => format!(" ({n} brackets are still open at the end of the file)"),
+        };
+        return Err(ParseFailure {
+            file,
+            message: format!("invalid HCL: this {what} is never closed{more}"),
+            offset: unclosed.offset,
+        });
+    }
     let body: Body = hcl_edit::parser::parse_body(text).map_err(|e| ParseFailure {
         file,
         message: format!("invalid HCL: {}", e.message()),
@@ -702,6 +720,20 @@ mod tests {
         // Real nesting stays well inside the limit and parses.
         let nested = format!("x = {}1{}\n", "{ a = ".repeat(12), " }".repeat(12));
         assert!(parse(&nested, 0).is_ok());
+    }
+
+    #[test]
+    fn unclosed_brackets_are_refused_before_parsing() {
+        // Found by fuzzing: 23 `{` and one `}`; hcl-edit took 15 s on it.
+        let hostile = include_str!("../../fixtures/regressions/terraform-unclosed-braces.tf");
+        let err = parse(hostile, 0).unwrap_err();
+        assert!(err.message.contains("never closed"), "{}", err.message);
+        assert!(err.message.contains("22 brackets"), "{}", err.message);
+        assert_eq!(hostile[err.offset..].chars().next(), Some('{'));
+        let missing = "resource \"a\" \"b\" {\n  tags = { a = 1 }\n";
+        let err = parse(missing, 0).unwrap_err();
+        assert_eq!(err.message, "invalid HCL: this `{` is never closed");
+        assert_eq!(err.offset, missing.find('{').unwrap());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod dockerfile;
 pub mod haproxy;
+pub mod hcl_guard;
 pub mod nginx;
 pub mod span;
 pub mod yaml;

@@ -253,6 +253,12 @@ fn build_hostile_repository(root: &Path) -> bool {
             .repeat(40)
             .as_bytes(),
     );
+    // Brackets left open: hcl-edit's backtracking doubles with each (found by fuzzing).
+    write(
+        root,
+        "infra/unclosed.tf",
+        include_bytes!("../../fixtures/regressions/terraform-unclosed-braces.tf"),
+    );
     write(
         root,
         "infra/deep.tf",
@@ -395,6 +401,7 @@ fn a_hostile_repository_is_audited_in_bounded_time_and_memory_without_leaving_th
         ("dashboards/deep-dashboard.json", "recursion limit"),
         ("infra/deep.tf", "nesting"),
         ("infra/objects.tf", "nested more than"),
+        ("infra/unclosed.tf", "never closed"),
         ("docker-compose.yml", "size cap"),
         ("bin/Dockerfile", "binary"),
         ("k8s/deploy.yaml", "binary"),

@@ -490,3 +490,31 @@ fn yaml_input_gives_saphyrs_events_on_every_corpus_file() {
     }
     assert!(compared > 2000, "only {compared} YAML files compared");
 }
+
+/// The bracket check that keeps hostile HCL from hcl-edit refuses only files hcl-edit refuses
+/// too: on every Terraform and Terragrunt file of the corpus.
+#[test]
+fn hcl_files_refused_for_open_brackets_are_invalid_for_hcl_edit_too() {
+    use shipshape::parse::hcl_guard::unclosed_bracket;
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let mut checked = 0;
+    for file in project.files.iter().filter(|f| {
+        matches!(
+            f.kind,
+            FileKind::Terraform | FileKind::TerraformVars | FileKind::Terragrunt
+        ) && !f.path.ends_with(".json")
+    }) {
+        if unclosed_bracket(&file.text).is_some() {
+            assert!(
+                hcl_edit::parser::parse_body(&file.text).is_err(),
+                "{}: refused for an open bracket, yet hcl-edit parses it",
+                file.path
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 500, "only {checked} HCL files checked");
+}
