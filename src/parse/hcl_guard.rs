@@ -11,7 +11,7 @@
 //! `%{…}` directives, `$${` and `%%{` escapes), heredocs (`<<EOT` and `<<-EOT`, whose bodies it
 //! skips), and `#`, `//` and `/* */` comments. It never refuses on a closer it cannot match
 //! (hcl-edit reports those, quickly): only brackets still open at the end of the file count.
-//! Checked against hcl-edit on every HCL file of the corpus and on 22,000 fuzzed ones: it
+//! Checked against hcl-edit on every HCL file of the corpus and on 24,000 fuzzed ones: it
 //! refused none that hcl-edit parses.
 
 /// Brackets left open at the end of the file.
@@ -40,8 +40,16 @@ pub fn unclosed_bracket(text: &str) -> Option<Unclosed> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if matches!(stack.last(), Some(Frame::Quote(_))) {
+        let in_quote = matches!(stack.last(), Some(Frame::Quote(_)));
+        // Most bytes are names, numbers and spaces: skipped without a look at the stack.
+        let interesting = if in_quote { &IN_QUOTE } else { &IN_CODE };
+        while i < bytes.len() && !interesting[usize::from(bytes[i])] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        if in_quote {
             i = match b {
                 b'\\' => i + 2,
                 b'"' => {
@@ -104,6 +112,20 @@ pub fn unclosed_bracket(text: &str) -> Option<Unclosed> {
         }
         _ => None,
     }
+}
+
+/// The bytes that can change what the scan is in, outside and inside a quoted string.
+static IN_CODE: [bool; 256] = table(b"\"#/<{}()[]");
+static IN_QUOTE: [bool; 256] = table(b"\\\"$%");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
 }
 
 /// The offset of the line break ending the line that holds `from` (or the end of the text).
