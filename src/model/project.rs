@@ -617,7 +617,6 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
     }))
 }
 
-/// Parses one file read by `read_one`.
 /// A file read and parsed, nothing to do (`None`), or why it was not read.
 type Loading = Result<Option<Loaded1>, Notice>;
 
@@ -629,6 +628,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Parses one file read by `read_one`.
 fn parse_one(read: Read1) -> Loaded1 {
     let Read1 {
         candidate,
