@@ -13,6 +13,14 @@ fn corpus() -> Option<PathBuf> {
     path.is_dir().then_some(path)
 }
 
+/// The corpus, read and modelled; it is part of the test environment, so missing it fails.
+fn corpus_project() -> Project {
+    let Some(corpus) = corpus() else {
+        panic!("../shared/corpus is missing: it is part of the test environment");
+    };
+    Project::load(&corpus, &Default::default()).unwrap()
+}
+
 #[test]
 fn the_corpus_audits_without_panic_and_every_failure_is_located() {
     let Some(corpus) = corpus() else {
@@ -58,10 +66,7 @@ fn the_corpus_audits_without_panic_and_every_failure_is_located() {
 
 #[test]
 fn every_ci_file_in_the_corpus_is_modelled_or_has_a_located_parse_error() {
-    let Some(corpus) = corpus() else {
-        panic!("../shared/corpus is missing: it is part of the test environment");
-    };
-    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let project = corpus_project();
     let failed: Vec<usize> = project.failures.iter().map(|f| f.file).collect();
     let ci = &project.ci;
     let mut seen = 0;
@@ -90,10 +95,7 @@ fn every_ci_file_in_the_corpus_is_modelled_or_has_a_located_parse_error() {
 
 #[test]
 fn every_haproxy_and_nginx_file_in_the_corpus_parses_or_has_a_located_parse_error() {
-    let Some(corpus) = corpus() else {
-        panic!("../shared/corpus is missing: it is part of the test environment");
-    };
-    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let project = corpus_project();
     let failed = |id: usize| project.failures.iter().find(|f| f.file == id);
     let mut seen = 0;
     for (id, file) in project.files.iter().enumerate() {
@@ -123,10 +125,7 @@ fn every_haproxy_and_nginx_file_in_the_corpus_parses_or_has_a_located_parse_erro
 
 #[test]
 fn every_monitoring_and_iac_file_in_the_corpus_is_modelled_or_has_a_located_parse_error() {
-    let Some(corpus) = corpus() else {
-        panic!("../shared/corpus is missing: it is part of the test environment");
-    };
-    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let project = corpus_project();
     let failed: Vec<usize> = project.failures.iter().map(|f| f.file).collect();
     let obs = &project.obs;
     let mut seen = std::collections::BTreeMap::<&str, usize>::new();
@@ -466,10 +465,7 @@ fn other_infrastructure_code_and_chart_locks_are_recognised_by_name_or_content()
 fn yaml_input_gives_saphyrs_events_on_every_corpus_file() {
     use saphyr_parser::Parser;
     use shipshape::parse::yaml_input::SmallWindowInput;
-    let Some(corpus) = corpus() else {
-        panic!("../shared/corpus is missing: it is part of the test environment");
-    };
-    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let project = corpus_project();
     let mut compared = 0;
     for file in project.files.iter().filter(|f| f.kind.is_yaml()) {
         let mut ours = Parser::new(SmallWindowInput::new(&file.text));
@@ -496,10 +492,7 @@ fn yaml_input_gives_saphyrs_events_on_every_corpus_file() {
 #[test]
 fn hcl_files_refused_for_open_brackets_are_invalid_for_hcl_edit_too() {
     use shipshape::parse::hcl_guard::unclosed_bracket;
-    let Some(corpus) = corpus() else {
-        panic!("../shared/corpus is missing: it is part of the test environment");
-    };
-    let project = Project::load(&corpus, &Default::default()).unwrap();
+    let project = corpus_project();
     let mut checked = 0;
     for file in project.files.iter().filter(|f| {
         matches!(
