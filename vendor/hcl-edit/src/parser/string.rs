@@ -7,7 +7,7 @@ use crate::{Decorated, Ident, RawString};
 use hcl_primitives::ident::{is_id_continue, is_id_start};
 use std::borrow::Cow;
 use winnow::combinator::{alt, cut_err, delimited, empty, fail, not, opt, preceded, repeat};
-use winnow::error::ErrMode;
+use winnow::error::{ErrMode, ParserError};
 use winnow::token::{any, one_of, take, take_while};
 
 pub(super) fn string(input: &mut Input) -> ModalResult<String> {
@@ -102,13 +102,33 @@ where
 
 /// Parse a non-empty block of text that doesn't include `"` or non-escaped template
 /// interpolation/directive start markers.
+///
+/// The same as `any_until` with these ends and escaped markers, read a byte at a time rather
+/// than a combinator per character: quoted strings are much of every Terraform file. All the
+/// bytes that can end the literal are ASCII, so the cut is always on a character boundary.
 fn string_literal<'a>(input: &mut Input<'a>) -> ModalResult<&'a str> {
-    let literal_end = dispatch! {any;
-        '\"' | '\\' => empty.value(true),
-        '$' | '%' => '{'.value(true),
-        _ => fail,
-    };
-    any_until(literal_end).parse_next(input)
+    let bytes = input.peek_finish().as_bytes();
+    let mut len = 0;
+    while let Some(&b) = bytes.get(len) {
+        let ends = match b {
+            b'"' | b'\\' => true,
+            // `${`, `%{`, and the escaped `$${`, `%%{` that the caller reads.
+            b'$' | b'%' => match bytes.get(len + 1) {
+                Some(b'{') => true,
+                Some(&next) => next == b && bytes.get(len + 2) == Some(&b'{'),
+                None => false,
+            },
+            _ => false,
+        };
+        if ends {
+            break;
+        }
+        len += 1;
+    }
+    if len == 0 {
+        return Err(ParserError::from_input(input));
+    }
+    Ok(input.next_slice(len))
 }
 
 fn any_until<'a, F, T>(literal_end: F) -> impl ModalParser<Input<'a>, &'a str, ContextError>
