@@ -90,7 +90,12 @@ impl ImageRef {
 /// Whether `image` is the image `known` (`owner/name`, or a `prefix*`), with or without
 /// registry, `library/`, tag and digest.
 pub fn image_matches(image: &str, known: &str) -> bool {
-    let lower = image.to_ascii_lowercase();
+    // Callers try one image against many known names: most images are lowercase already.
+    let lower = if image.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(image.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(image)
+    };
     let name = lower.split('@').next().unwrap_or("");
     let name = match name.rsplit_once(':') {
         Some((n, tag)) if !tag.contains('/') => n,
@@ -100,7 +105,12 @@ pub fn image_matches(image: &str, known: &str) -> bool {
     let bare = bare.strip_prefix("library/").unwrap_or(bare);
     match known.strip_suffix('*') {
         Some(prefix) => bare.starts_with(prefix),
-        None => bare == known || bare.ends_with(&format!("/{known}")),
+        None => {
+            bare == known
+                || bare
+                    .strip_suffix(known)
+                    .is_some_and(|owner| owner.ends_with('/'))
+        }
     }
 }
 

@@ -60,12 +60,12 @@ impl K8sObject {
 
     /// A stable identity for scoring and baselines.
     pub fn subject(&self) -> String {
-        format!("{}/{}/{}", self.kind, self.namespace, self.name)
+        [&*self.kind, "/", &self.namespace, "/", &self.name].concat()
     }
 
     /// `Kind/name` for messages.
     pub fn display(&self) -> String {
-        format!("{} `{}`", self.kind, self.name)
+        [&*self.kind, " `", &self.name, "`"].concat()
     }
 
     pub fn is(&self, kind: &str) -> bool {

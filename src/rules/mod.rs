@@ -155,7 +155,18 @@ pub fn compose_subject(
 }
 
 pub fn k8s_subject(project: &Project, object: &K8sObject) -> String {
-    format!("{}#{}", project.path(object.file), object.subject())
+    // Built without `format!`: a subject is made for every object every Kubernetes rule judges.
+    let path = project.path(object.file);
+    [
+        path,
+        "#",
+        &object.kind,
+        "/",
+        &object.namespace,
+        "/",
+        &object.name,
+    ]
+    .concat()
 }
 
 pub const PROJECT_SUBJECT: &str = "project";

@@ -19,9 +19,9 @@ pub(crate) fn module_subject(module: &Module) -> String {
 pub(crate) fn block_subject(project: &Project, block: &Block) -> String {
     let path = project.path(block.file);
     match block.ident.as_str() {
-        "resource" => format!("{path}#{}.{}", block.type_name(), block.name()),
-        "data" => format!("{path}#data.{}.{}", block.type_name(), block.name()),
-        ident => format!("{path}#{ident}.{}", block.name()),
+        "resource" => [path, "#", block.type_name(), ".", block.name()].concat(),
+        "data" => [path, "#data.", block.type_name(), ".", block.name()].concat(),
+        ident => [path, "#", ident, ".", block.name()].concat(),
     }
 }
 

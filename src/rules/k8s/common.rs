@@ -36,7 +36,10 @@ impl<'a> Container<'a> {
         } else {
             "container"
         };
-        format!("{which} `{}` of {}", self.name, obj.display())
+        [
+            which, " `", &self.name, "` of ", &obj.kind, " `", &obj.name, "`",
+        ]
+        .concat()
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Node> {

@@ -34,8 +34,8 @@ pub(crate) const ALERTMANAGER_IMAGES: &[&str] = &["alertmanager"];
 pub(crate) fn rule_subject(project: &Project, rule: &PromRule) -> String {
     let path = project.path(rule.file);
     match (&rule.kind, rule.name.is_empty()) {
-        (Some(RuleKind::Alert), false) => format!("{path}#alert {}", rule.name),
-        (Some(RuleKind::Record), false) => format!("{path}#record {}", rule.name),
+        (Some(RuleKind::Alert), false) => [path, "#alert ", &rule.name].concat(),
+        (Some(RuleKind::Record), false) => [path, "#record ", &rule.name].concat(),
         _ => {
             let source = project.file(rule.file);
             let line = source.lines.position(&source.text, rule.span.start).line;
