@@ -156,17 +156,7 @@ pub fn compose_subject(
 
 pub fn k8s_subject(project: &Project, object: &K8sObject) -> String {
     // Built without `format!`: a subject is made for every object every Kubernetes rule judges.
-    let path = project.path(object.file);
-    [
-        path,
-        "#",
-        &object.kind,
-        "/",
-        &object.namespace,
-        "/",
-        &object.name,
-    ]
-    .concat()
+    [project.path(object.file), "#", &object.subject()].concat()
 }
 
 pub const PROJECT_SUBJECT: &str = "project";

@@ -462,7 +462,7 @@ mod tests {
     fn the_fast_path_for_plain_matchers_agrees_with_regex_syntax() {
         for pattern in [
             "api|web", "5..", "a", "job-name", "x/y:z", ".", "..|.", "", "a|", "|a", "a||b", "a.*",
-            "(a|b)", "a?", "[ab]", "a+|b",
+            "(a|b)", "a?", "[ab]", "a+|b", "$job", "$", "^|a", "^a$", "$a|$b", "a$b",
         ] {
             assert_eq!(
                 plain_regex_never_empty(pattern),

@@ -36,10 +36,7 @@ impl<'a> Container<'a> {
         } else {
             "container"
         };
-        [
-            which, " `", &self.name, "` of ", &obj.kind, " `", &obj.name, "`",
-        ]
-        .concat()
+        [which, " `", &self.name, "` of ", &obj.display()].concat()
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Node> {
