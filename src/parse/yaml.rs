@@ -20,6 +20,9 @@ pub const ANCHOR_NODE_BUDGET: usize = 100_000;
 /// At most this many duplicate keys are recorded per file: each becomes a finding, and a file
 /// of nothing but repeated keys would make a report hundreds of times its size.
 pub const MAX_DUPLICATE_KEYS: usize = 100;
+/// Mappings up to this size look for duplicate keys by comparing them pairwise, which costs less
+/// than hashing every key (most mappings in manifests have a handful of entries).
+const SMALL_MAP: usize = 12;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -215,6 +218,8 @@ fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
     let offsets = CharOffsets::new(text);
     let mut builder = Builder {
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         alias_nodes: 0,
         anchored_nodes: 0,
@@ -292,18 +297,21 @@ impl CharOffsets {
     }
 }
 
-/// `nodes` counts the collection and everything in it so far.
+/// `nodes` counts the collection and everything in it so far. A collection's children wait on
+/// the builder's shared scratch stacks from `first` on, so each collection is allocated once,
+/// at its exact size, when it closes (instead of growing, and keeping up to half its capacity
+/// unused, which for a corpus of manifests was most of the tree's memory).
 enum Frame {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<Node>,
+        first: usize,
         nodes: usize,
     },
     Map {
         start: usize,
         anchor: usize,
-        entries: Vec<Entry>,
+        first: usize,
         pending_key: Option<Node>,
         nodes: usize,
     },
@@ -311,6 +319,10 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
+    /// Items of the open sequences, innermost last.
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last.
+    entries: Vec<Entry>,
     /// Each anchored node with its node count; `None` when it is too large for any alias to it
     /// to fit in the alias budget, so it was not copied.
     anchors: HashMap<usize, Option<(Node, usize)>>,
@@ -341,7 +353,7 @@ impl Builder {
                 self.stack.push(Frame::Seq {
                     start: span.start,
                     anchor,
-                    items: Vec::new(),
+                    first: self.items.len(),
                     nodes: 1,
                 });
             }
@@ -350,7 +362,7 @@ impl Builder {
                 self.stack.push(Frame::Map {
                     start: span.start,
                     anchor,
-                    entries: Vec::new(),
+                    first: self.entries.len(),
                     pending_key: None,
                     nodes: 1,
                 });
@@ -363,9 +375,10 @@ impl Builder {
                     Frame::Seq {
                         start,
                         anchor,
-                        items,
+                        first,
                         nodes,
                     } => {
+                        let items: Vec<Node> = self.items.drain(first..).collect();
                         let end = items.last().map_or(span.end, |n| n.span.end).max(span.end);
                         (
                             Node {
@@ -379,10 +392,11 @@ impl Builder {
                     Frame::Map {
                         start,
                         anchor,
-                        mut entries,
+                        first,
                         nodes,
                         ..
                     } => {
+                        let mut entries: Vec<Entry> = self.entries.drain(first..).collect();
                         let end = entries
                             .last()
                             .map_or(span.end, |e| e.value.span.end)
@@ -421,6 +435,8 @@ impl Builder {
             }
             Event::DocumentStart(_) => {
                 self.stack.clear();
+                self.items.clear();
+                self.entries.clear();
             }
             Event::DocumentEnd => {
                 self.anchors.clear();
@@ -465,14 +481,11 @@ impl Builder {
     fn push_node(&mut self, node: Node, nodes: usize) -> Result<(), YamlError> {
         match self.stack.last_mut() {
             None => self.stream.documents.push(node),
-            Some(Frame::Seq {
-                items, nodes: n, ..
-            }) => {
+            Some(Frame::Seq { nodes: n, .. }) => {
                 *n += nodes;
-                items.push(node)
+                self.items.push(node)
             }
             Some(Frame::Map {
-                entries,
                 pending_key,
                 nodes: n,
                 ..
@@ -480,7 +493,7 @@ impl Builder {
                 *n += nodes;
                 match pending_key.take() {
                     None => *pending_key = Some(node),
-                    Some(key) => entries.push(Entry { key, value: node }),
+                    Some(key) => self.entries.push(Entry { key, value: node }),
                 }
             }
         }
@@ -528,6 +541,31 @@ impl Builder {
 
     fn record_duplicates(&mut self, entries: &[Entry]) {
         if entries.len() < 2 || self.stream.duplicate_keys.len() >= MAX_DUPLICATE_KEYS {
+            return;
+        }
+        if entries.len() <= SMALL_MAP {
+            for (i, e) in entries.iter().enumerate() {
+                let Value::Scalar(s) = &e.key.value else {
+                    continue;
+                };
+                // The nearest earlier use of the key, as the map below keeps it.
+                let first = entries[..i].iter().rev().find_map(|o| match &o.key.value {
+                    Value::Scalar(k) if k.text == s.text => Some(o.key.span),
+                    _ => None,
+                });
+                if let Some(first) = first
+                    && first.start < e.key.span.start
+                {
+                    self.stream.duplicate_keys.push(DuplicateKey {
+                        key: s.text.to_string(),
+                        span: e.key.span,
+                        first,
+                    });
+                    if self.stream.duplicate_keys.len() >= MAX_DUPLICATE_KEYS {
+                        return;
+                    }
+                }
+            }
             return;
         }
         let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
