@@ -639,6 +639,32 @@ mod tests {
     }
 
     #[test]
+    fn small_and_large_mappings_report_duplicates_alike() {
+        // Each repeat points at the nearest earlier use, whether the mapping is compared
+        // pairwise (small) or hashed (large).
+        for size in [3, SMALL_MAP, SMALL_MAP + 1, 3 * SMALL_MAP] {
+            let mut src = String::new();
+            for i in 0..size - 2 {
+                src.push_str(&format!("k{i}: {i}\n"));
+            }
+            src.push_str("k0: again\nk0: thrice\n");
+            let stream = parse(&src).unwrap();
+            let found: Vec<(&str, usize, usize)> = stream
+                .duplicate_keys
+                .iter()
+                .map(|d| (d.key.as_str(), d.span.start, d.first.start))
+                .collect();
+            let second = src.find("k0: again").unwrap();
+            let third = src.find("k0: thrice").unwrap();
+            assert_eq!(
+                found,
+                [("k0", second, 0), ("k0", third, second)],
+                "mapping of {size} entries"
+            );
+        }
+    }
+
+    #[test]
     fn alias_bomb_is_an_error() {
         let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         let mut prev = 'a';
