@@ -165,6 +165,10 @@ impl Input for SmallWindowInput<'_> {
         self.0.fetch_plain_scalar_ascii_run(in_flow, out)
     }
     #[inline]
+    fn skip_space_run(&mut self, max: usize) -> usize {
+        self.0.skip_space_run(max)
+    }
+    #[inline]
     fn fetch_line_content_run(&mut self, out: &mut String) -> usize {
         self.0.fetch_line_content_run(out)
     }
@@ -211,6 +215,9 @@ mod tests {
             format!("text: {long}é{long}:é\nb: |\n  line \u{FEFF} bom\n  é{long}\r\n"),
             "a: x\u{FEFF}y\nb: c\0d\n".to_string(),
             format!("- >\n  {long}\n  {long}:\n- k:{long}\n"),
+            format!("a:\n{deep}b: x  \t  # c\n{deep}c: |\n{deep}   three\n\n{deep} one\n"),
+            "a:\n  \t b: 1\nc: d\n\t\te\n".to_string(),
+            format!("a: b\n  c\n{deep}\td\n"),
         ];
         for text in &samples {
             let ours = events(Parser::new(SmallWindowInput::new(text)));

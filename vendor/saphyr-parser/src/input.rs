@@ -475,6 +475,19 @@ pub trait Input {
         0
     }
 
+    /// Skip up to `max` spaces (` `, not tabs).
+    ///
+    /// As with [`Input::fetch_plain_scalar_ascii_run`], an input may return 0 whenever it
+    /// likes.
+    ///
+    /// # Return
+    /// Return the number of spaces that were skipped.
+    #[inline]
+    fn skip_space_run(&mut self, max: usize) -> usize {
+        let _ = max;
+        0
+    }
+
     /// Fetch characters as long as they satisfy `is_yaml_non_space(c)`.
     ///
     /// The characters are consumed from the input.

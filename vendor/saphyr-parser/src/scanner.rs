@@ -586,6 +586,14 @@ impl<'input, T: Input> Scanner<'input, T> {
         self.mark.col += 1;
     }
 
+    /// Consume up to `max` spaces at once, as far as the input can.
+    #[inline]
+    fn skip_space_run(&mut self, max: usize) {
+        let run = self.input.skip_space_run(max);
+        self.mark.index += run;
+        self.mark.col += run;
+    }
+
     /// Consume the next character. It is assumed the next character is not a blank.
     #[inline]
     fn skip_non_blank(&mut self) {
@@ -906,7 +914,11 @@ impl<'input, T: Input> Scanner<'input, T> {
                         ));
                     }
                 }
-                '\t' | ' ' => self.skip_blank(),
+                '\t' | ' ' => {
+                    self.skip_blank();
+                    // The spaces that follow would each come back here.
+                    self.skip_space_run(usize::MAX);
+                }
                 '\n' | '\r' => {
                     self.input.lookahead(2);
                     self.skip_linebreak();
@@ -1929,6 +1941,7 @@ impl<'input, T: Input> Scanner<'input, T> {
     fn skip_block_scalar_indent(&mut self, indent: usize, breaks: &mut String) {
         loop {
             // Consume all spaces. Tabs cannot be used as indentation.
+            self.skip_space_run(indent.saturating_sub(self.mark.col));
             if indent < self.input.bufmaxlen() - 2 {
                 self.input.lookahead(self.input.bufmaxlen());
                 while self.mark.col < indent && self.input.peek() == ' ' {
@@ -2423,6 +2436,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                         }
                     } else {
                         self.skip_blank();
+                        // The spaces that follow would each come back here.
+                        self.skip_space_run(usize::MAX);
                     }
                 } else {
                     // Check if it is a first line break

@@ -369,6 +369,17 @@ impl Input for StrInput<'_> {
         n_bytes_to_append
     }
 
+    fn skip_space_run(&mut self, max: usize) -> usize {
+        let spaces = self
+            .buffer
+            .bytes()
+            .take(max)
+            .take_while(|&b| b == b' ')
+            .count();
+        self.buffer = &self.buffer[spaces..];
+        spaces
+    }
+
     fn fetch_line_content_run(&mut self, out: &mut String) -> usize {
         let bytes = self.buffer.as_bytes();
         let mut ascii = true;
