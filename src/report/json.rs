@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -165,11 +166,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 rules_applicable: c.rules_applicable,
             })
             .collect(),
-        findings: report
-            .findings
-            .iter()
-            .map(|f| json_finding(f, &fixes))
-            .collect(),
+        // Rendered apart, in parallel: `write_spliced` puts them in place.
+        findings: Vec::new(),
         rules: &report.scorecard.rules,
         plan: &report.scorecard.plan,
         notices: &report.notices,
@@ -203,8 +201,143 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }),
         gate: &report.gate,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    let mut doc = doc;
+    let mut envelope = Vec::new();
+    serde_json::to_writer_pretty(&mut envelope, &doc)?;
+    let findings: Vec<Vec<u8>> = report
+        .findings
+        .par_iter()
+        .map(|f| indented_finding(&json_finding(f, &fixes)))
+        .collect::<io::Result<_>>()?;
+    if !write_spliced(out, &envelope, &findings)? {
+        doc.findings = report
+            .findings
+            .iter()
+            .map(|f| json_finding(f, &fixes))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+    }
     writeln!(out)
+}
+
+/// The top-level `findings` array as `to_writer_pretty` writes it when empty; `"findings"` is
+/// a key at the top level (two spaces in) nowhere else, and a key's quotes are never escaped.
+const EMPTY_FINDINGS: &[u8] = b"\n  \"findings\": [],";
+
+/// A finding as `to_writer_pretty` writes it as an element of the top-level `findings` array,
+/// two levels deep.
+fn indented_finding(finding: &impl Serialize) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut out,
+        NestedPretty {
+            indent: 2,
+            has_value: false,
+        },
+    );
+    finding.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level), starting `indent` levels deep.
+struct NestedPretty {
+    indent: usize,
+    has_value: bool,
+}
+
+impl NestedPretty {
+    fn new_line<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.pad(out)
+    }
+
+    fn pad<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        for _ in 0..self.indent {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.indent -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.pad(out)?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        out.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        out.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Writes the report with its findings in place of the empty array: the same bytes as
+/// serialising it whole, with the findings (nearly all of a large report) rendered in parallel.
+/// `false`, having written nothing, if the empty array is not where it is expected.
+fn write_spliced(out: &mut dyn Write, envelope: &[u8], findings: &[Vec<u8>]) -> io::Result<bool> {
+    if findings.is_empty() {
+        out.write_all(envelope)?;
+        return Ok(true);
+    }
+    let Some(at) = envelope
+        .windows(EMPTY_FINDINGS.len())
+        .position(|w| w == EMPTY_FINDINGS)
+    else {
+        return Ok(false);
+    };
+    out.write_all(&envelope[..at])?;
+    out.write_all(b"\n  \"findings\": [\n")?;
+    for (i, finding) in findings.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(finding)?;
+    }
+    out.write_all(b"\n  ],")?;
+    out.write_all(&envelope[at + EMPTY_FINDINGS.len()..])?;
+    Ok(true)
 }
 
 /// Each rule's `fix` as JSON text, escaped once. Half of a large report is the same few hundred
@@ -258,5 +391,68 @@ fn json_finding<'a>(f: &'a Finding, fixes: &'a Fixes) -> JsonFinding<'a> {
         docs: meta.map(|m| m.docs_path()).unwrap_or_default(),
         related: &f.related,
         suggestion: f.suggestion.as_deref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        text: String,
+        nested: Vec<BTreeMap<String, Vec<u32>>>,
+        empty: Vec<u32>,
+    }
+
+    #[derive(Serialize)]
+    struct Shaped {
+        summary: BTreeMap<&'static str, usize>,
+        findings: Vec<Item>,
+        rules: Vec<&'static str>,
+    }
+
+    fn item(text: &str) -> Item {
+        Item {
+            text: text.to_string(),
+            nested: vec![BTreeMap::from([("k".to_string(), vec![1, 2])])],
+            empty: Vec::new(),
+        }
+    }
+
+    /// Splicing separately rendered findings into the envelope gives the bytes of rendering
+    /// the whole, whatever the strings hold (line breaks, quotes, the marker itself).
+    #[test]
+    fn spliced_findings_match_the_whole_rendering() {
+        for texts in [
+            vec![],
+            vec!["one"],
+            vec!["a\nb", "\"findings\": [],", "\n  \"findings\": [],", "{\n}"],
+        ] {
+            let whole = Shaped {
+                summary: BTreeMap::from([("findings", texts.len())]),
+                findings: texts.iter().map(|t| item(t)).collect(),
+                rules: vec!["r"],
+            };
+            let mut expected = Vec::new();
+            serde_json::to_writer_pretty(&mut expected, &whole).unwrap();
+
+            let envelope_of = Shaped {
+                findings: Vec::new(),
+                ..whole
+            };
+            let mut envelope = Vec::new();
+            serde_json::to_writer_pretty(&mut envelope, &envelope_of).unwrap();
+            let findings: Vec<Vec<u8>> = texts
+                .iter()
+                .map(|t| indented_finding(&item(t)).unwrap())
+                .collect();
+            let mut spliced = Vec::new();
+            assert!(write_spliced(&mut spliced, &envelope, &findings).unwrap());
+            assert_eq!(
+                String::from_utf8(spliced).unwrap(),
+                String::from_utf8(expected).unwrap()
+            );
+        }
     }
 }
