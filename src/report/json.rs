@@ -204,12 +204,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut doc = doc;
     let mut envelope = Vec::new();
     serde_json::to_writer_pretty(&mut envelope, &doc)?;
-    let findings: Vec<Vec<u8>> = report
-        .findings
-        .par_iter()
-        .map(|f| indented_finding(&json_finding(f, &fixes)))
-        .collect::<io::Result<_>>()?;
-    if !write_spliced(out, &envelope, &findings)? {
+    let render_one = |f: &Finding| indented_finding(&json_finding(f, &fixes));
+    if !write_spliced(out, &envelope, &report.findings, render_one)? {
         doc.findings = report
             .findings
             .iter()
@@ -313,10 +309,20 @@ impl serde_json::ser::Formatter for NestedPretty {
     }
 }
 
+/// Findings rendered at a time: enough to keep both cores busy, few enough that a huge
+/// report is not held in memory twice.
+const SPLICE_CHUNK: usize = 4096;
+
 /// Writes the report with its findings in place of the empty array: the same bytes as
-/// serialising it whole, with the findings (nearly all of a large report) rendered in parallel.
-/// `false`, having written nothing, if the empty array is not where it is expected.
-fn write_spliced(out: &mut dyn Write, envelope: &[u8], findings: &[Vec<u8>]) -> io::Result<bool> {
+/// serialising it whole, with the findings (nearly all of a large report) rendered in parallel,
+/// a chunk at a time. `false`, having written nothing, if the empty array is not where it is
+/// expected.
+fn write_spliced<T: Sync>(
+    out: &mut dyn Write,
+    envelope: &[u8],
+    findings: &[T],
+    render: impl Fn(&T) -> io::Result<Vec<u8>> + Sync,
+) -> io::Result<bool> {
     if findings.is_empty() {
         out.write_all(envelope)?;
         return Ok(true);
@@ -329,11 +335,14 @@ fn write_spliced(out: &mut dyn Write, envelope: &[u8], findings: &[Vec<u8>]) -> 
     };
     out.write_all(&envelope[..at])?;
     out.write_all(b"\n  \"findings\": [\n")?;
-    for (i, finding) in findings.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",\n")?;
+    for (c, chunk) in findings.chunks(SPLICE_CHUNK).enumerate() {
+        let rendered: Vec<Vec<u8>> = chunk.par_iter().map(&render).collect::<io::Result<_>>()?;
+        for (i, bytes) in rendered.iter().enumerate() {
+            if c > 0 || i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(bytes)?;
         }
-        out.write_all(finding)?;
     }
     out.write_all(b"\n  ],")?;
     out.write_all(&envelope[at + EMPTY_FINDINGS.len()..])?;
@@ -424,10 +433,12 @@ mod tests {
     /// the whole, whatever the strings hold (line breaks, quotes, the marker itself).
     #[test]
     fn spliced_findings_match_the_whole_rendering() {
+        let many: Vec<&str> = (0..SPLICE_CHUNK + 3).map(|_| "x").collect();
         for texts in [
             vec![],
             vec!["one"],
             vec!["a\nb", "\"findings\": [],", "\n  \"findings\": [],", "{\n}"],
+            many,
         ] {
             let whole = Shaped {
                 summary: BTreeMap::from([("findings", texts.len())]),
@@ -443,12 +454,9 @@ mod tests {
             };
             let mut envelope = Vec::new();
             serde_json::to_writer_pretty(&mut envelope, &envelope_of).unwrap();
-            let findings: Vec<Vec<u8>> = texts
-                .iter()
-                .map(|t| indented_finding(&item(t)).unwrap())
-                .collect();
             let mut spliced = Vec::new();
-            assert!(write_spliced(&mut spliced, &envelope, &findings).unwrap());
+            let render = |t: &&str| indented_finding(&item(t));
+            assert!(write_spliced(&mut spliced, &envelope, &texts, render).unwrap());
             assert_eq!(
                 String::from_utf8(spliced).unwrap(),
                 String::from_utf8(expected).unwrap()
