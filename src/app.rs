@@ -92,8 +92,8 @@ fn audit(args: &AuditArgs) -> Result<Outcome, AppError> {
 
 /// Leaves `value` for the process's exit to take back. A large repository's model is millions
 /// of small allocations: freeing them cost 10 to 30 ms of a corpus audit on the main thread,
-/// and, on a thread of its own, 6% of the audit's instructions (a core that a one-core CI
-/// runner does not have), for memory the process was about to give back anyway. Only for
+/// and, on a thread of its own, up to 6% of the audit's instructions (a core that a one-core
+/// CI runner does not have), for memory the process was about to give back anyway. Only for
 /// values that hold nothing but memory: no files, folders or threads.
 fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);

@@ -543,37 +543,26 @@ impl Builder {
         if entries.len() < 2 || self.stream.duplicate_keys.len() >= MAX_DUPLICATE_KEYS {
             return;
         }
-        if entries.len() <= SMALL_MAP {
-            for (i, e) in entries.iter().enumerate() {
-                let Value::Scalar(s) = &e.key.value else {
-                    continue;
-                };
-                // The nearest earlier use of the key, as the map below keeps it.
-                let first = entries[..i].iter().rev().find_map(|o| match &o.key.value {
+        let small = entries.len() <= SMALL_MAP;
+        let mut seen: HashMap<&str, Span> =
+            HashMap::with_capacity(if small { 0 } else { entries.len() });
+        for (i, e) in entries.iter().enumerate() {
+            let Value::Scalar(s) = &e.key.value else {
+                continue;
+            };
+            // The nearest earlier use of the key: compared pairwise in small mappings, hashed in
+            // large ones.
+            let previous = if small {
+                entries[..i].iter().rev().find_map(|o| match &o.key.value {
                     Value::Scalar(k) if k.text == s.text => Some(o.key.span),
                     _ => None,
-                });
-                if let Some(first) = first
-                    && first.start < e.key.span.start
-                {
-                    self.stream.duplicate_keys.push(DuplicateKey {
-                        key: s.text.to_string(),
-                        span: e.key.span,
-                        first,
-                    });
-                    if self.stream.duplicate_keys.len() >= MAX_DUPLICATE_KEYS {
-                        return;
-                    }
-                }
-            }
-            return;
-        }
-        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
-        for e in entries {
-            if let Value::Scalar(s) = &e.key.value
-                && let Some(first) = seen.insert(&s.text, e.key.span)
-                // Merged-in entries can share keys with anchors elsewhere; only report
-                // keys written twice in this very mapping, which appear in order.
+                })
+            } else {
+                seen.insert(&s.text, e.key.span)
+            };
+            // Merged-in entries can share keys with anchors elsewhere; only report keys written
+            // twice in this very mapping, which appear in order.
+            if let Some(first) = previous
                 && first.start < e.key.span.start
             {
                 self.stream.duplicate_keys.push(DuplicateKey {
