@@ -130,7 +130,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         *by_severity.entry(f.severity.name()).or_default() += 1;
     }
     let fixes = Fixes::of(report);
-    let doc = JsonReport {
+    let mut doc = JsonReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "shipshape",
@@ -201,7 +201,6 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }),
         gate: &report.gate,
     };
-    let mut doc = doc;
     let mut envelope = Vec::new();
     serde_json::to_writer_pretty(&mut envelope, &doc)?;
     let render_one = |f: &Finding| indented_finding(&json_finding(f, &fixes));
@@ -255,6 +254,12 @@ impl NestedPretty {
         Ok(())
     }
 
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.indent += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
     fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.indent -= 1;
         if self.has_value {
@@ -267,9 +272,7 @@ impl NestedPretty {
 
 impl serde_json::ser::Formatter for NestedPretty {
     fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.indent += 1;
-        self.has_value = false;
-        out.write_all(b"[")
+        self.open(out, b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
@@ -286,9 +289,7 @@ impl serde_json::ser::Formatter for NestedPretty {
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.indent += 1;
-        self.has_value = false;
-        out.write_all(b"{")
+        self.open(out, b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
