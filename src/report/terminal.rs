@@ -316,6 +316,9 @@ fn explain_score(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{table}\n")
 }
 
+/// Findings rendered at a time: enough to keep both cores busy.
+const RENDER_CHUNK: usize = 1024;
+
 fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -345,25 +348,28 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
             ))
         )?;
         // Each finding renders on its own (miette wraps every text it prints, which is most of
-        // a large report's time): in parallel, written in order.
-        let rendered: Vec<String> = in_category
-            .par_iter()
-            .map(|f| {
-                let source = report
-                    .sources
-                    .get(&f.path)
-                    .cloned()
-                    .unwrap_or_else(|| "".into());
-                let diag = FindingDiagnostic::new(f, source);
-                let mut rendered = String::new();
-                if handler.render_report(&mut rendered, &diag).is_err() {
-                    rendered = format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
-                }
-                rendered
-            })
-            .collect();
-        for r in rendered {
-            writeln!(out, "{r}")?;
+        // a large report's time): in parallel, written in order, a chunk at a time so that a
+        // huge report is not held in memory whole.
+        for chunk in in_category.chunks(RENDER_CHUNK) {
+            let rendered: Vec<String> = chunk
+                .par_iter()
+                .map(|f| {
+                    let source = report
+                        .sources
+                        .get(&f.path)
+                        .cloned()
+                        .unwrap_or_else(|| "".into());
+                    let diag = FindingDiagnostic::new(f, source);
+                    let mut rendered = String::new();
+                    if handler.render_report(&mut rendered, &diag).is_err() {
+                        rendered = format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
+                    }
+                    rendered
+                })
+                .collect();
+            for r in rendered {
+                writeln!(out, "{r}")?;
+            }
         }
     }
     Ok(())
