@@ -59,6 +59,57 @@ pub enum FileKind {
     OtherYaml,
 }
 
+/// Extensions that make `Dockerfile.<ext>` a file about Dockerfiles in another language (an
+/// editor's syntax file, a parser's source, documentation, data), not a Dockerfile variant
+/// such as `Dockerfile.prod`.
+const FOREIGN_EXTENSIONS: &[&str] = &[
+    "adoc",
+    "bash",
+    "c",
+    "cc",
+    "cpp",
+    "cs",
+    "css",
+    "diff",
+    "el",
+    "go",
+    "h",
+    "hs",
+    "html",
+    "java",
+    "js",
+    "json",
+    "kt",
+    "lua",
+    "markdown",
+    "md",
+    "mjs",
+    "patch",
+    "php",
+    "pl",
+    "png",
+    "ps1",
+    "py",
+    "rb",
+    "rs",
+    "rst",
+    "scala",
+    "sh",
+    "snap",
+    "snippets",
+    "sublime-syntax",
+    "svg",
+    "swift",
+    "tmlanguage",
+    "toml",
+    "ts",
+    "vim",
+    "xml",
+    "yaml",
+    "yml",
+    "zsh",
+];
+
 impl FileKind {
     pub fn name(self) -> &'static str {
         match self {
@@ -163,11 +214,16 @@ impl FileKind {
             }
         }
 
+        // Before the Dockerfile names: BuildKit reads `Dockerfile.dockerignore` as the ignore
+        // file of `Dockerfile`.
+        if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
+            return Some(FileKind::Dockerignore);
+        }
         if lower == "dockerfile"
-            || lower.starts_with("dockerfile.")
             || lower.ends_with(".dockerfile")
             || lower == "containerfile"
-            || lower.starts_with("containerfile.")
+            || (lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
+                && !FOREIGN_EXTENSIONS.contains(&ext)
         {
             return Some(FileKind::Dockerfile);
         }
@@ -180,9 +236,6 @@ impl FileKind {
                 .any(|s| lower.ends_with(s))
         {
             return Some(FileKind::DotEnv);
-        }
-        if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
-            return Some(FileKind::Dockerignore);
         }
         if lower == ".gitlab-ci.yml" || lower == ".gitlab-ci.yaml" {
             return Some(FileKind::GitlabCi);
@@ -503,6 +556,17 @@ mod tests {
         assert_eq!(k("svc/Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(k("build/api.Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Containerfile.ubi"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Dockerfile.dockerignore"), Some(FileKind::Dockerignore));
+        assert_eq!(
+            k("api.Dockerfile.dockerignore"),
+            Some(FileKind::Dockerignore)
+        );
+        // Files about Dockerfiles, in other languages.
+        assert_eq!(k("syntax/dockerfile.vim"), None);
+        assert_eq!(k("parser/dockerfile.go"), None);
+        assert_eq!(k("docs/Dockerfile.md"), None);
+        assert_eq!(k("Dockerfile.sh"), None);
         assert_eq!(k("docker-compose.prod.yml"), Some(FileKind::Compose));
         assert_eq!(k("compose.yaml"), Some(FileKind::Compose));
         assert_eq!(
