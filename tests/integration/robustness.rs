@@ -513,3 +513,21 @@ fn hcl_files_refused_for_open_brackets_are_invalid_for_hcl_edit_too() {
     }
     assert!(checked > 500, "only {checked} HCL files checked");
 }
+
+#[test]
+fn keys_repeated_by_design_in_cirrus_ci_are_not_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repeated =
+        b"task:\n  name: lint\n  script: make lint\ntask:\n  name: test\n  script: make test\n";
+    write(root, ".cirrus.yml", repeated);
+    write(root, "ci/.cirrus.tasks.yml", repeated);
+    write(root, "other/config.yml", repeated);
+    let report = crate::common::audit(root, &["yaml-duplicate-key"]);
+    let found: Vec<(&str, usize)> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.line))
+        .collect();
+    assert_eq!(found, [("other/config.yml", 4)]);
+}

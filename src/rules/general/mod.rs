@@ -35,6 +35,9 @@ pub struct YamlDuplicateKey;
 impl Rule for YamlDuplicateKey {
     fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
         for (file, dup) in &project.duplicate_keys {
+            if repeats_keys_by_design(project.path(*file)) {
+                continue;
+            }
             let related = cx.related(*file, dup.first, "first defined here");
             cx.report(
                 project.path(*file).to_string(),
@@ -49,6 +52,14 @@ impl Rule for YamlDuplicateKey {
             .push(related);
         }
     }
+}
+
+/// Cirrus CI configurations (`.cirrus.yml`, and files such as `.cirrus.tasks.yml` merged into
+/// it) repeat keys on purpose: each `task:` key is another task, each key under `matrix:`
+/// another variant. Cirrus reads every copy, so none is lost.
+fn repeats_keys_by_design(path: &str) -> bool {
+    let name = crate::discover::split_dir(path).1.to_ascii_lowercase();
+    name.starts_with(".cirrus.") && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
 /// Findings the pipeline itself makes after the rules ran: suppressions that matched nothing
