@@ -43,26 +43,27 @@ pub struct Ci {
 }
 
 /// GitHub environments that publish packages or documentation rather than deploy a service.
-const PUBLISH_ENVIRONMENTS: &[&str] = &[
-    "github-pages",
-    "pages",
-    "pypi",
-    "testpypi",
-    "test-pypi",
-    "npm",
-    "crates.io",
-    "crates-io",
-    "release",
-    "releases",
-    "publish",
+const PUBLISH_ENVIRONMENTS: &[&str] = &["release", "releases", "publish", "copilot"];
+
+/// Words that make an environment a package registry or a documentation site wherever they
+/// appear in its name (`pypi-test`, `npm-publish`, `crates.io`): a release goes to them, and
+/// canaries, health checks and rollbacks do not apply.
+const PUBLISH_ENVIRONMENT_WORDS: &[&str] = &[
+    "chromatic",
+    "codecov",
+    "crates",
     "docs",
     "documentation",
     "homebrew",
-    "maven-central",
+    "maven",
+    "npm",
+    "npmjs",
+    "nuget",
+    "pages",
+    "pypi",
+    "rubygems",
     "sonatype",
-    "copilot",
-    "chromatic",
-    "codecov",
+    "testpypi",
 ];
 
 /// A CI file modelled on its own, before the pass that files it.
@@ -484,12 +485,19 @@ fn is_deploy_environment(name: &str, job_label: &str) -> bool {
             .map(str::to_string)
             .collect()
     };
+    let environment = words(name);
+    if environment
+        .iter()
+        .any(|w| PUBLISH_ENVIRONMENT_WORDS.contains(&w.as_str()))
+    {
+        return false;
+    }
     let label = words(job_label);
     if label.iter().any(|w| NOT_A_DEPLOY.contains(&w.as_str())) {
         return false;
     }
     crate::parse::is_templated(name)
-        || words(name)
+        || environment
             .iter()
             .any(|w| DEPLOY_ENVIRONMENT_WORDS.contains(&w.as_str()))
         || label
@@ -632,5 +640,27 @@ mod tests {
         assert!(glob_matches("ci/**/*.yml", "ci/sub/test.yml"));
         assert!(glob_matches("ci/**.yml", "ci/test.yml"));
         assert!(glob_matches("templates/build.yml", "templates/build.yml"));
+    }
+
+    #[test]
+    fn registries_and_documentation_sites_are_not_deploy_targets() {
+        for publish in [
+            "pypi",
+            "pypi-test",
+            "test-pypi",
+            "testpypi",
+            "npm-publish",
+            "crates.io",
+            "github-pages",
+            "docs-staging",
+            "release",
+        ] {
+            assert!(!is_deploy_environment(publish, "publish"), "{publish}");
+        }
+        for deploy in ["production", "staging", "prod-eu", "test"] {
+            assert!(is_deploy_environment(deploy, "ship"), "{deploy}");
+        }
+        assert!(is_deploy_environment("${{ inputs.environment }}", "deploy"));
+        assert!(!is_deploy_environment("production", "teardown"));
     }
 }
