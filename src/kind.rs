@@ -90,6 +90,7 @@ const FOREIGN_EXTENSIONS: &[&str] = &[
     "png",
     "ps1",
     "py",
+    "pyc",
     "rb",
     "rs",
     "rst",
@@ -350,6 +351,12 @@ pub fn sniff_template_content(text: &str) -> Option<FileKind> {
     }
 }
 
+/// Whether JSON text named like a Grafana dashboard can be one: every dashboard model has
+/// `panels` (or, before Grafana 5, `rows`).
+pub fn could_be_dashboard(text: &str) -> bool {
+    text.contains("\"panels\"") || text.contains("\"rows\"")
+}
+
 /// `"Type": "AWS::…"` somewhere in JSON text.
 fn json_type_is_aws(text: &str) -> bool {
     let mut rest = text;
@@ -567,6 +574,7 @@ mod tests {
         assert_eq!(k("parser/dockerfile.go"), None);
         assert_eq!(k("docs/Dockerfile.md"), None);
         assert_eq!(k("Dockerfile.sh"), None);
+        assert_eq!(k("util/__pycache__/dockerfile.cpython-311.pyc"), None);
         assert_eq!(k("docker-compose.prod.yml"), Some(FileKind::Compose));
         assert_eq!(k("compose.yaml"), Some(FileKind::Compose));
         assert_eq!(

@@ -590,6 +590,11 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
             None => return Ok(None),
         }
     }
+    if kind == FileKind::GrafanaDashboard && !kind::could_be_dashboard(&text) {
+        // Named like a dashboard but without panels: a web app's `dashboard/tsconfig.json`, a
+        // schema about dashboards. Only a template could still be ours.
+        kind = FileKind::Json;
+    }
     if kind == FileKind::Json {
         match kind::sniff_template_content(&text) {
             Some(sniffed) => kind = sniffed,

@@ -342,6 +342,45 @@ fn conf_files_are_kept_only_when_their_content_is_nginx_or_haproxy() {
 }
 
 #[test]
+fn json_named_like_a_dashboard_is_one_only_with_panels() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // A web app called `dashboard`: its JSON-with-comments settings are no Grafana dashboard.
+    write(
+        root,
+        "dashboard/tsconfig.json",
+        b"{\n  // strict mode\n  \"compilerOptions\": {\"strict\": true}\n}\n",
+    );
+    write(
+        root,
+        "dashboard/package.json",
+        b"{\"name\": \"dashboard\"}\n",
+    );
+    write(
+        root,
+        "grafana/dashboards/api.json",
+        b"{\"title\": \"API\", \"panels\": [{\"type\": \"graph\", \"targets\": [{\"expr\": \"up\"}]}]}\n",
+    );
+    write(root, "grafana/dashboards/broken.json", b"{\"panels\": [\n");
+    let project = Project::load(root, &Default::default()).unwrap();
+    let kinds: Vec<(&str, FileKind)> = project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("grafana/dashboards/api.json", FileKind::GrafanaDashboard),
+            ("grafana/dashboards/broken.json", FileKind::GrafanaDashboard),
+        ]
+    );
+    let report = crate::common::audit(root, &["parse-error"]);
+    let errors: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(errors, ["grafana/dashboards/broken.json"]);
+}
+
+#[test]
 fn other_infrastructure_code_and_chart_locks_are_recognised_by_name_or_content() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
