@@ -201,17 +201,36 @@ impl Node {
     }
 }
 
+/// Bytes parsed again, in all, while relaxing flow closers: a file with closers on many lines
+/// costs one parse per closer, so a large one gets fewer tries.
+const RELAX_BUDGET: usize = 32 << 20;
+
 /// Parses a (possibly multi-document) YAML stream.
 pub fn parse(text: &str) -> Result<YamlStream, YamlError> {
-    match parse_once(text) {
-        Ok(stream) => Ok(stream),
-        Err(first) => match relax_flow_closers(text, first.offset) {
-            // Real tools (libyaml, Go yaml) accept a flow closer at its parent key's indentation;
-            // saphyr does not. Joining it to the previous line keeps every character index.
-            Some(relaxed) => parse_once(&relaxed).map_err(|_| first),
-            None => Err(first),
-        },
+    let first = match parse_once(text) {
+        Ok(stream) => return Ok(stream),
+        Err(first) => first,
+    };
+    // Real tools (libyaml, Go yaml) accept a flow closer at its parent key's indentation;
+    // saphyr does not. Joining it to the previous line keeps every character index. Each such
+    // closer shows itself by the error it causes, so a file with several is relaxed one closer
+    // per parse, for as long as the parser gets further each time.
+    let mut relaxed: Option<String> = None;
+    let mut error = first;
+    let mut budget = RELAX_BUDGET;
+    while budget >= text.len() {
+        budget -= text.len().max(1);
+        let current = relaxed.get_or_insert_with(|| text.to_string());
+        if !relax_flow_closer(current, error.offset) {
+            break;
+        }
+        match parse_once(current) {
+            Ok(stream) => return Ok(stream),
+            Err(next) if next.offset > error.offset => error = next,
+            Err(_) => break,
+        }
     }
+    Err(error)
 }
 
 fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
@@ -250,23 +269,24 @@ fn scan_error(offsets: &CharOffsets, e: &ScanError) -> YamlError {
     }
 }
 
-/// If the line holding `offset` (or the next non-blank one) starts with a flow closer,
-/// replace the line break before it with a space.
-fn relax_flow_closers(text: &str, offset: usize) -> Option<String> {
+/// If the line holding `offset` starts with a flow closer, replaces the line break before it
+/// with a space, and says whether it did.
+fn relax_flow_closer(text: &mut String, offset: usize) -> bool {
     let offset = super::span::floor_char_boundary(text, offset);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let rest = &text[line_start..];
     let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    let first = rest[indent..].chars().next()?;
+    let Some(first) = rest[indent..].chars().next() else {
+        return false;
+    };
     if !matches!(first, ']' | '}') || line_start == 0 {
-        return None;
+        return false;
     }
-    let mut relaxed = text.to_string();
-    relaxed.replace_range(line_start - 1..line_start, " ");
-    if relaxed.as_bytes().get(line_start.wrapping_sub(2)) == Some(&b'\r') {
-        relaxed.replace_range(line_start - 2..line_start - 1, " ");
+    text.replace_range(line_start - 1..line_start, " ");
+    if text.as_bytes().get(line_start.wrapping_sub(2)) == Some(&b'\r') {
+        text.replace_range(line_start - 2..line_start - 1, " ");
     }
-    Some(relaxed)
+    true
 }
 
 /// saphyr's markers count characters; spans must be bytes.
@@ -689,6 +709,26 @@ mod tests {
         assert_eq!(cmd.items().len(), 2);
         let image = stream.documents[0].path(&["svc", "image"]).unwrap();
         assert_eq!(text_of(src, image), "x");
+    }
+
+    #[test]
+    fn every_flow_closer_at_parent_indentation_is_accepted() {
+        let stage =
+            |n: usize| format!("- name: s{n}\n  json: {{\n    \"id\": {n}\n  }}\n  ok: true\n");
+        let src: String = (0..5).map(stage).collect();
+        let stream = parse(&src).unwrap();
+        let stages = stream.documents[0].items();
+        assert_eq!(stages.len(), 5);
+        let id = stages[4].path(&["json", "id"]).unwrap();
+        assert_eq!(text_of(&src, id), "4");
+        assert_eq!(text_of(&src, stages[4].get("ok").unwrap()), "true");
+    }
+
+    #[test]
+    fn a_real_error_after_relaxed_closers_is_reported_where_it_is() {
+        let src = "a: {\n  \"x\": 1\n}\nb: [\n  2\n]\nc: \"unterminated\n";
+        let err = parse(src).unwrap_err();
+        assert!(err.offset >= src.find("c:").unwrap(), "{err:?}");
     }
 
     #[test]
