@@ -201,39 +201,12 @@ impl Node {
     }
 }
 
-/// Bytes parsed again, in all, while relaxing flow closers: a file with closers on many lines
-/// costs one parse per closer, so a large one gets fewer tries.
-const RELAX_BUDGET: usize = 32 << 20;
-
 /// Parses a (possibly multi-document) YAML stream.
+///
+/// Indentation inside flow collections and quoted scalars is not checked, as libyaml and Go's
+/// yaml do not check it (`vendor/README.md`): a flow closer at its parent key's column is
+/// common in real compose files and manifests.
 pub fn parse(text: &str) -> Result<YamlStream, YamlError> {
-    let first = match parse_once(text) {
-        Ok(stream) => return Ok(stream),
-        Err(first) => first,
-    };
-    // Real tools (libyaml, Go yaml) accept a flow closer at its parent key's indentation;
-    // saphyr does not. Joining it to the previous line keeps every character index. Each such
-    // closer shows itself by the error it causes, so a file with several is relaxed one closer
-    // per parse, for as long as the parser gets further each time.
-    let mut relaxed: Option<String> = None;
-    let mut error = first;
-    let mut budget = RELAX_BUDGET;
-    while budget >= text.len() {
-        budget -= text.len().max(1);
-        let current = relaxed.get_or_insert_with(|| text.to_string());
-        if !relax_flow_closer(current, error.offset) {
-            break;
-        }
-        match parse_once(current) {
-            Ok(stream) => return Ok(stream),
-            Err(next) if next.offset > error.offset => error = next,
-            Err(_) => break,
-        }
-    }
-    Err(error)
-}
-
-fn parse_once(text: &str) -> Result<YamlStream, YamlError> {
     let offsets = CharOffsets::new(text);
     let mut builder = Builder {
         stack: Vec::new(),
@@ -267,26 +240,6 @@ fn scan_error(offsets: &CharOffsets, e: &ScanError) -> YamlError {
         message,
         offset: offsets.byte(e.marker().index()),
     }
-}
-
-/// If the line holding `offset` starts with a flow closer, replaces the line break before it
-/// with a space, and says whether it did.
-fn relax_flow_closer(text: &mut String, offset: usize) -> bool {
-    let offset = super::span::floor_char_boundary(text, offset);
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let rest = &text[line_start..];
-    let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    let Some(first) = rest[indent..].chars().next() else {
-        return false;
-    };
-    if !matches!(first, ']' | '}') || line_start == 0 {
-        return false;
-    }
-    text.replace_range(line_start - 1..line_start, " ");
-    if text.as_bytes().get(line_start.wrapping_sub(2)) == Some(&b'\r') {
-        text.replace_range(line_start - 2..line_start - 1, " ");
-    }
-    true
 }
 
 /// saphyr's markers count characters; spans must be bytes.
@@ -725,10 +678,20 @@ mod tests {
     }
 
     #[test]
-    fn a_real_error_after_relaxed_closers_is_reported_where_it_is() {
+    fn a_real_error_after_under_indented_flow_content_is_reported_where_it_is() {
         let src = "a: {\n  \"x\": 1\n}\nb: [\n  2\n]\nc: \"unterminated\n";
         let err = parse(src).unwrap_err();
         assert!(err.offset >= src.find("c:").unwrap(), "{err:?}");
+    }
+
+    #[test]
+    fn quoted_scalars_and_flow_items_may_continue_at_any_indentation() {
+        let src = "steps:\n  - run: \"make \\\n  test\"\n    label: 'a\n  b'\n    json: [\n    {\"id\": 1},\n  2\n    ]\n";
+        let stream = parse(src).unwrap();
+        let step = &stream.documents[0].get("steps").unwrap().items()[0];
+        assert_eq!(step.get("run").unwrap().as_str(), Some("make test"));
+        assert_eq!(step.get("label").unwrap().as_str(), Some("a b"));
+        assert_eq!(step.get("json").unwrap().items().len(), 2);
     }
 
     #[test]

@@ -763,7 +763,10 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        if (self.mark.col as isize) < self.indent {
+        // shipshape: inside a flow collection, libyaml and Go's yaml (which read Kubernetes
+        // manifests, compose files and most CI configs) accept any indentation, so a closer
+        // or an item at its parent key's column is not an error here either.
+        if self.flow_level == 0 && (self.mark.col as isize) < self.indent {
             return Err(ScanError::new_str(self.mark, "invalid indentation"));
         }
 
@@ -2064,12 +2067,8 @@ impl<'input, T: Input> Scanner<'input, T> {
                 ));
             }
 
-            if (self.mark.col as isize) < self.indent {
-                return Err(ScanError::new_str(
-                    start_mark,
-                    "invalid indentation in quoted scalar",
-                ));
-            }
+            // shipshape: libyaml and Go's yaml accept a quoted scalar's continuation lines at
+            // any indentation (the quotes delimit it), so saphyr's check is left out.
 
             leading_blanks = false;
             self.consume_flow_scalar_non_whitespace_chars(
@@ -2313,12 +2312,7 @@ impl<'input, T: Input> Scanner<'input, T> {
         let indent = self.indent + 1;
         let start_mark = self.mark;
 
-        if self.flow_level > 0 && (start_mark.col as isize) < indent {
-            return Err(ScanError::new_str(
-                start_mark,
-                "invalid indentation in flow construct",
-            ));
-        }
+        // shipshape: no indentation check in flow constructs, as in libyaml and Go's yaml.
 
         let mut string = String::with_capacity(32);
         self.buf_whitespaces.clear();
