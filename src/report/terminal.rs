@@ -1,6 +1,7 @@
 //! The terminal report: header, scorecard table, findings as miette diagnostics grouped by
 //! category, and the next steps. miette is confined to this module and `error.rs`.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -325,10 +326,21 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    let help = HelpWrapper {
+        initial_indent: theme.styles.help.style("  help: ").to_string(),
+    };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(REPORT_WIDTH)
         .with_links(false)
         .with_context_lines(1);
+    // Most findings share their rule's help text: it is wrapped once per rule.
+    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let wrapped_help: HashMap<&str, String> = rules
+        .par_iter()
+        .map(|&rule| (rule, help.wrap(&base_help(rule))))
+        .collect();
     for category in Category::SCORED.into_iter().chain([Category::General]) {
         let in_category: Vec<&Finding> = report
             .findings
@@ -362,7 +374,16 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
                     let diag = FindingDiagnostic::new(f, source);
                     let mut rendered = String::new();
                     if handler.render_report(&mut rendered, &diag).is_err() {
-                        rendered = format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
+                        return format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
+                    }
+                    // The help is miette's footer, the last thing it writes.
+                    let help = match &f.suggestion {
+                        None => wrapped_help.get(f.rule.as_str()).cloned(),
+                        Some(_) => Some(help.wrap(&finding_help(f))),
+                    };
+                    if let Some(help) = help.filter(|h| !h.is_empty()) {
+                        rendered.push_str(&help);
+                        rendered.push('\n');
                     }
                     rendered
                 })
@@ -512,35 +533,69 @@ fn line_breaks(bytes: &[u8]) -> usize {
 }
 
 /// Adapts a finding to miette for rendering.
+/// The width miette wraps the report to.
+const REPORT_WIDTH: usize = 100;
+
+/// Wraps a finding's help as miette wraps its footer, so that the help can be wrapped once per
+/// rule rather than once per finding: wrapping was most of a large terminal report's time.
+struct HelpWrapper {
+    /// `  help: ` in the theme's help style.
+    initial_indent: String,
+}
+
+impl HelpWrapper {
+    /// What miette's `render_footer` writes before its line break.
+    fn wrap(&self, help: &str) -> String {
+        if help.is_empty() {
+            return String::new();
+        }
+        let options = textwrap::Options::new(REPORT_WIDTH - 2)
+            .initial_indent(&self.initial_indent)
+            .subsequent_indent("        ")
+            .break_words(true);
+        textwrap::fill(help, options)
+    }
+}
+
+/// The rule's fix in one paragraph, and where to read the rest.
+fn base_help(rule: &str) -> String {
+    catalog::lookup(rule)
+        .map(|m| {
+            let first = m.fix.split("\n\n").next().unwrap_or("").replace('\n', " ");
+            format!("{} (shipshape explain {})", first.trim(), m.id)
+        })
+        .unwrap_or_default()
+}
+
+/// The rule's help, and the snippet suggested for this finding if there is one.
+fn finding_help(finding: &Finding) -> String {
+    let mut help = base_help(&finding.rule);
+    if let Some(snippet) = &finding.suggestion {
+        help.push_str("\nSuggested for this repository:\n");
+        for line in snippet.lines() {
+            help.push_str("    ");
+            help.push_str(line);
+            help.push('\n');
+        }
+    }
+    help
+}
+
+/// A finding as miette renders it: message, code, severity and labelled source. The help is
+/// not given to miette but appended by the caller (`HelpWrapper`).
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: WindowedSource,
-    help: String,
 }
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding, text: Arc<str>) -> Self {
-        let mut help = catalog::lookup(&finding.rule)
-            .map(|m| {
-                let first = m.fix.split("\n\n").next().unwrap_or("").replace('\n', " ");
-                format!("{} (shipshape explain {})", first.trim(), m.id)
-            })
-            .unwrap_or_default();
-        if let Some(snippet) = &finding.suggestion {
-            help.push_str("\nSuggested for this repository:\n");
-            for line in snippet.lines() {
-                help.push_str("    ");
-                help.push_str(line);
-                help.push('\n');
-            }
-        }
         FindingDiagnostic {
             finding,
             source: WindowedSource {
                 name: finding.path.clone(),
                 text,
             },
-            help,
         }
     }
 }
@@ -576,10 +631,6 @@ impl Diagnostic for FindingDiagnostic<'_> {
         })
     }
 
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn fmt::Display>)
-    }
-
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
     }
@@ -610,6 +661,67 @@ impl Diagnostic for FindingDiagnostic<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug)]
+    struct Sample {
+        help: Option<String>,
+    }
+
+    impl fmt::Display for Sample {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "a message long enough to be wrapped by miette as well, {}",
+                "word ".repeat(30)
+            )
+        }
+    }
+
+    impl std::error::Error for Sample {}
+
+    impl Diagnostic for Sample {
+        fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+            self.help
+                .as_ref()
+                .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        }
+    }
+
+    /// The help appended after miette's rendering is byte for byte the footer miette writes,
+    /// with and without colour, for short, long, multi-line and unbreakable texts.
+    #[test]
+    fn help_wrapped_once_is_mietes_footer() {
+        let helps = [
+            "Pin the image. (shipshape explain x)".to_string(),
+            format!("{} (shipshape explain x)", "Add a resources block to the container. ".repeat(8)),
+            "Fix it.\nSuggested for this repository:\n    resources:\n    \n      limits: {cpu: 1}\n"
+                .to_string(),
+            format!("See https://example.com/{} now", "a".repeat(150)),
+            format!("{}\n\n  indented after a blank line", "Café ⚠ 日本語 ".repeat(12)),
+        ];
+        for theme in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()] {
+            let wrapper = HelpWrapper {
+                initial_indent: theme.styles.help.style("  help: ").to_string(),
+            };
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(REPORT_WIDTH)
+                .with_links(false);
+            for help in &helps {
+                let mut by_miette = String::new();
+                let with_help = Sample {
+                    help: Some(help.clone()),
+                };
+                handler.render_report(&mut by_miette, &with_help).unwrap();
+                let mut appended = String::new();
+                handler
+                    .render_report(&mut appended, &Sample { help: None })
+                    .unwrap();
+                appended.push_str(&wrapper.wrap(help));
+                appended.push('\n');
+                assert_eq!(by_miette, appended, "{help}");
+            }
+        }
+    }
 
     /// Everything miette reads from a span: the same through the window as from the whole
     /// text, with `\n`, `\r\n` and lone `\r` line breaks, at the edges and in the middle.
