@@ -71,7 +71,6 @@ const FOREIGN_EXTENSIONS: &[&str] = &[
     "cs",
     "css",
     "diff",
-    "el",
     "go",
     "h",
     "hs",
@@ -564,6 +563,7 @@ mod tests {
         assert_eq!(k("build/api.Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Containerfile"), Some(FileKind::Dockerfile));
         assert_eq!(k("Containerfile.ubi"), Some(FileKind::Dockerfile));
+        assert_eq!(k("Dockerfile.el"), Some(FileKind::Dockerfile));
         assert_eq!(k("Dockerfile.dockerignore"), Some(FileKind::Dockerignore));
         assert_eq!(
             k("api.Dockerfile.dockerignore"),
