@@ -59,56 +59,64 @@ pub enum FileKind {
     OtherYaml,
 }
 
-/// Extensions that make `Dockerfile.<ext>` a file about Dockerfiles in another language (an
-/// editor's syntax file, a parser's source, documentation, data), not a Dockerfile variant
-/// such as `Dockerfile.prod`.
-const FOREIGN_EXTENSIONS: &[&str] = &[
+/// Extensions that make `Dockerfile.<ext>` a file about Dockerfiles (an editor's syntax file,
+/// documentation, data, a patch), never a Dockerfile variant such as `Dockerfile.prod`.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
     "adoc",
-    "bash",
-    "c",
-    "cc",
-    "cpp",
-    "cs",
     "css",
     "diff",
-    "go",
-    "h",
-    "hs",
     "html",
-    "java",
-    "js",
     "json",
-    "kt",
-    "lua",
     "markdown",
     "md",
-    "mjs",
     "patch",
-    "php",
-    "pl",
     "png",
-    "ps1",
-    "py",
     "pyc",
-    "rb",
-    "rs",
     "rst",
-    "scala",
-    "sh",
     "snap",
     "snippets",
     "sublime-syntax",
     "svg",
-    "swift",
     "tmlanguage",
     "toml",
-    "ts",
     "vim",
     "xml",
     "yaml",
     "yml",
-    "zsh",
 ];
+
+/// Programming languages' extensions: `Dockerfile.go` is as often a service's Dockerfile (a
+/// variant named for its language) as a parser's source, so its content decides
+/// ([`starts_like_dockerfile`]).
+const SOURCE_EXTENSIONS: &[&str] = &[
+    "bash", "c", "cc", "cpp", "cs", "go", "h", "hs", "java", "js", "kt", "lua", "mjs", "php", "pl",
+    "ps1", "py", "rb", "rs", "scala", "sh", "swift", "ts", "zsh",
+];
+
+/// The extension of a `Dockerfile.<ext>` or `Containerfile.<ext>` name (lowercase), if it is one.
+fn dockerfile_variant_extension(lower_name: &str) -> Option<&str> {
+    let rest = lower_name
+        .strip_prefix("dockerfile.")
+        .or_else(|| lower_name.strip_prefix("containerfile."))?;
+    Some(rest.rsplit_once('.').map_or(rest, |(_, ext)| ext))
+}
+
+/// Whether the file at `path`, a Dockerfile by its name, is one only if its content says so.
+pub fn dockerfile_needs_content_check(path: &str) -> bool {
+    let name = crate::discover::split_dir(path).1.to_ascii_lowercase();
+    dockerfile_variant_extension(&name).is_some_and(|ext| SOURCE_EXTENSIONS.contains(&ext))
+}
+
+/// A Dockerfile's first instruction is `FROM` or `ARG`, after blank lines, comments and parser
+/// directives.
+pub fn starts_like_dockerfile(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .and_then(|line| line.split_whitespace().next())
+        .is_some_and(|word| word.eq_ignore_ascii_case("FROM") || word.eq_ignore_ascii_case("ARG"))
+}
 
 impl FileKind {
     pub fn name(self) -> &'static str {
@@ -222,8 +230,8 @@ impl FileKind {
         if lower == "dockerfile"
             || lower.ends_with(".dockerfile")
             || lower == "containerfile"
-            || (lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
-                && !FOREIGN_EXTENSIONS.contains(&ext)
+            || dockerfile_variant_extension(&lower)
+                .is_some_and(|ext| !NOT_DOCKERFILE_EXTENSIONS.contains(&ext))
         {
             return Some(FileKind::Dockerfile);
         }
@@ -569,12 +577,27 @@ mod tests {
             k("api.Dockerfile.dockerignore"),
             Some(FileKind::Dockerignore)
         );
-        // Files about Dockerfiles, in other languages.
+        // Files about Dockerfiles: an editor's, documentation, compiled Python.
         assert_eq!(k("syntax/dockerfile.vim"), None);
-        assert_eq!(k("parser/dockerfile.go"), None);
         assert_eq!(k("docs/Dockerfile.md"), None);
-        assert_eq!(k("Dockerfile.sh"), None);
         assert_eq!(k("util/__pycache__/dockerfile.cpython-311.pyc"), None);
+        // Named for a language: a Dockerfile if its content is one.
+        assert_eq!(k("svc/Dockerfile.go"), Some(FileKind::Dockerfile));
+        assert!(dockerfile_needs_content_check("svc/Dockerfile.go"));
+        assert!(dockerfile_needs_content_check("Containerfile.py"));
+        assert!(!dockerfile_needs_content_check("svc/Dockerfile.prod"));
+        assert!(!dockerfile_needs_content_check("svc/Dockerfile"));
+        assert!(starts_like_dockerfile(
+            "\u{feff}# syntax=docker/dockerfile:1\n\n# build\nARG GO=1.23\nFROM golang:${GO}\n"
+        ));
+        assert!(starts_like_dockerfile("from alpine\n"));
+        assert!(!starts_like_dockerfile(
+            "package dockerfile\n\nimport \"strings\"\n"
+        ));
+        assert!(!starts_like_dockerfile(
+            "#!/usr/bin/env python\nimport os\n"
+        ));
+        assert!(!starts_like_dockerfile(""));
         assert_eq!(k("docker-compose.prod.yml"), Some(FileKind::Compose));
         assert_eq!(k("compose.yaml"), Some(FileKind::Compose));
         assert_eq!(

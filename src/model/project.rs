@@ -590,6 +590,13 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
             None => return Ok(None),
         }
     }
+    if kind == FileKind::Dockerfile
+        && kind::dockerfile_needs_content_check(&candidate.path)
+        && !kind::starts_like_dockerfile(&text)
+    {
+        // `dockerfile.go` with Go in it: a Dockerfile parser's source, not a Dockerfile.
+        return Ok(None);
+    }
     if kind == FileKind::GrafanaDashboard && !kind::could_be_dashboard(&text) {
         // Named like a dashboard but without panels: a web app's `dashboard/tsconfig.json`, a
         // schema about dashboards. Only a template could still be ours.

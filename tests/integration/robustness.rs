@@ -342,6 +342,35 @@ fn conf_files_are_kept_only_when_their_content_is_nginx_or_haproxy() {
 }
 
 #[test]
+fn dockerfiles_named_for_a_language_are_known_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "svc/Dockerfile.go",
+        b"# syntax=docker/dockerfile:1\nFROM golang:1.23 AS build\nRUN go build ./...\n",
+    );
+    write(
+        root,
+        "parser/dockerfile.go",
+        b"package dockerfile\n\nfunc Parse() {}\n",
+    );
+    write(
+        root,
+        "syntax/dockerfile.vim",
+        b"\" Vim syntax file\nsyntax case ignore\n",
+    );
+    let project = Project::load(root, &Default::default()).unwrap();
+    let kinds: Vec<(&str, FileKind)> = project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind))
+        .collect();
+    assert_eq!(kinds, vec![("svc/Dockerfile.go", FileKind::Dockerfile)]);
+    assert!(project.notices.is_empty(), "{:?}", project.notices);
+}
+
+#[test]
 fn json_named_like_a_dashboard_is_one_only_with_panels() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -557,16 +586,23 @@ fn hcl_files_refused_for_open_brackets_are_invalid_for_hcl_edit_too() {
 fn keys_repeated_by_design_in_cirrus_ci_are_not_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let repeated =
-        b"task:\n  name: lint\n  script: make lint\ntask:\n  name: test\n  script: make test\n";
-    write(root, ".cirrus.yml", repeated);
-    write(root, "ci/.cirrus.tasks.yml", repeated);
-    write(root, "other/config.yml", repeated);
+    let cirrus = b"lint_task:\n  script: make lint\nlint_task:\n  script: make vet\ntask:\n  matrix:\n    env:\n      V: 1\n    env:\n      V: 2\n  matrix:\n    - name: a\n  script: make test\n  script: make check\ntask:\n  name: other\n";
+    write(root, ".cirrus.yml", cirrus);
+    write(root, "ci/.cirrus.tasks.yml", cirrus);
+    write(root, "other/config.yml", b"task: 1\ntask: 2\n");
     let report = crate::common::audit(root, &["yaml-duplicate-key"]);
     let found: Vec<(&str, usize)> = report
         .findings
         .iter()
         .map(|f| (f.path.as_str(), f.line))
         .collect();
-    assert_eq!(found, [("other/config.yml", 4)]);
+    // Two `script:` keys in one task are a mistake in Cirrus too.
+    assert_eq!(
+        found,
+        [
+            (".cirrus.yml", 14),
+            ("ci/.cirrus.tasks.yml", 14),
+            ("other/config.yml", 2)
+        ]
+    );
 }
