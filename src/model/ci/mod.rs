@@ -43,25 +43,41 @@ pub struct Ci {
 }
 
 /// GitHub environments that publish packages or documentation rather than deploy a service.
-const PUBLISH_ENVIRONMENTS: &[&str] = &["release", "releases", "publish", "copilot"];
+const PUBLISH_ENVIRONMENTS: &[&str] = &[
+    "release",
+    "releases",
+    "publish",
+    "copilot",
+    "pages",
+    "github-pages",
+];
 
-/// Words that make an environment a package registry or a documentation site wherever they
-/// appear in its name (`pypi-test`, `npm-publish`, `crates.io`): a release goes to them, and
-/// canaries, health checks and rollbacks do not apply.
+/// Words that make an environment a package registry, an image registry or a documentation
+/// site wherever they appear in its name (`pypi-test`, `npm-publish`, `crates.io`): a release
+/// goes to them, and canaries, health checks and rollbacks do not apply.
 const PUBLISH_ENVIRONMENT_WORDS: &[&str] = &[
     "chromatic",
     "codecov",
+    "conda",
     "crates",
+    "dockerhub",
     "docs",
     "documentation",
+    "gem",
+    "gems",
+    "ghcr",
+    "hex",
     "homebrew",
+    "jsr",
     "maven",
     "npm",
     "npmjs",
     "nuget",
-    "pages",
+    "ossrh",
     "pypi",
+    "readthedocs",
     "rubygems",
+    "snapcraft",
     "sonatype",
     "testpypi",
 ];
@@ -485,10 +501,13 @@ fn is_deploy_environment(name: &str, job_label: &str) -> bool {
             .map(str::to_string)
             .collect()
     };
+    let templated = crate::parse::is_templated(name);
     let environment = words(name);
-    if environment
-        .iter()
-        .any(|w| PUBLISH_ENVIRONMENT_WORDS.contains(&w.as_str()))
+    // A template's words are code (`${{ inputs.docs && 'docs' || 'prod' }}`), not its name.
+    if !templated
+        && environment
+            .iter()
+            .any(|w| PUBLISH_ENVIRONMENT_WORDS.contains(&w.as_str()))
     {
         return false;
     }
@@ -496,7 +515,7 @@ fn is_deploy_environment(name: &str, job_label: &str) -> bool {
     if label.iter().any(|w| NOT_A_DEPLOY.contains(&w.as_str())) {
         return false;
     }
-    crate::parse::is_templated(name)
+    templated
         || environment
             .iter()
             .any(|w| DEPLOY_ENVIRONMENT_WORDS.contains(&w.as_str()))
@@ -654,6 +673,8 @@ mod tests {
             "github-pages",
             "docs-staging",
             "release",
+            "readthedocs",
+            "ghcr",
         ] {
             assert!(!is_deploy_environment(publish, "publish"), "{publish}");
         }
@@ -661,6 +682,11 @@ mod tests {
             assert!(is_deploy_environment(deploy, "ship"), "{deploy}");
         }
         assert!(is_deploy_environment("${{ inputs.environment }}", "deploy"));
+        assert!(is_deploy_environment("cloudflare-pages", "deploy"));
+        assert!(is_deploy_environment(
+            "${{ inputs.docs && 'docs' || 'production' }}",
+            "ship"
+        ));
         assert!(!is_deploy_environment("production", "teardown"));
     }
 }
