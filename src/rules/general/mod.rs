@@ -2,7 +2,9 @@
 
 use super::{Cx, Rule};
 use crate::model::Project;
+use crate::parse::SourceFile;
 use crate::parse::span::Span;
+use crate::parse::yaml::DuplicateKey;
 
 pub struct ParseError;
 
@@ -35,7 +37,7 @@ pub struct YamlDuplicateKey;
 impl Rule for YamlDuplicateKey {
     fn check_project(&self, project: &Project, cx: &mut Cx<'_>) {
         for (file, dup) in &project.duplicate_keys {
-            if repeats_keys_by_design(project.path(*file)) {
+            if repeated_by_design(&project.files[*file], dup) {
                 continue;
             }
             let related = cx.related(*file, dup.first, "first defined here");
@@ -55,11 +57,35 @@ impl Rule for YamlDuplicateKey {
 }
 
 /// Cirrus CI configurations (`.cirrus.yml`, and files such as `.cirrus.tasks.yml` merged into
-/// it) repeat keys on purpose: each `task:` key is another task, each key under `matrix:`
-/// another variant. Cirrus reads every copy, so none is lost.
-fn repeats_keys_by_design(path: &str) -> bool {
-    let name = crate::discover::split_dir(path).1.to_ascii_lowercase();
-    name.starts_with(".cirrus.") && (name.ends_with(".yml") || name.ends_with(".yaml"))
+/// it) repeat keys on purpose: each `task:` or `<name>_task:` key is another task, and repeated
+/// `matrix:` keys and the keys inside a `matrix:` are variants. Cirrus reads every copy.
+fn repeated_by_design(file: &SourceFile, dup: &DuplicateKey) -> bool {
+    let name = crate::discover::split_dir(&file.path)
+        .1
+        .to_ascii_lowercase();
+    if !(name.starts_with(".cirrus.") && (name.ends_with(".yml") || name.ends_with(".yaml"))) {
+        return false;
+    }
+    let key = dup.key.as_str();
+    key == "task"
+        || key.ends_with("_task")
+        || key == "matrix"
+        || parent_key(&file.text, dup.span.start) == Some("matrix")
+}
+
+/// The key whose block mapping holds the key at `offset`: the nearest line above it that is
+/// indented less than the key's column.
+fn parent_key(text: &str, offset: usize) -> Option<&str> {
+    let before = text.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = offset - line_start;
+    before[..line_start]
+        .lines()
+        .rev()
+        .map(|line| (line.len() - line.trim_start_matches(' ').len(), line.trim()))
+        .find(|(indent, line)| *indent < column && !line.is_empty() && !line.starts_with('#'))
+        .and_then(|(_, line)| line.trim_start_matches("- ").split_once(':'))
+        .map(|(key, _)| key.trim().trim_matches(['"', '\'']))
 }
 
 /// Findings the pipeline itself makes after the rules ran: suppressions that matched nothing
