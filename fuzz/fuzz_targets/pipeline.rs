@@ -2,12 +2,12 @@
 //! The whole pipeline on a single file: the first input byte picks the file's name (and so its
 //! kind) from `NAMES`, the rest is written as that file into a temporary repository, which is
 //! audited (discover, parse, model, check, score) and then rendered: always as JSON, and in one
-//! more format or option set of `RENDERS`, picked by a hash of the file's content. Nothing may
+//! more format or option set of `RENDERS`, picked by a hash of the whole input. Nothing may
 //! panic, whatever the file holds.
 //!
 //! Rendering every format for every input spent 95% of the target's time in renderers (three
 //! terminal renders alone 54%), so the audit, where most of the code is, ran at a twelfth of
-//! the speed it could. Hashing the content spreads the saved inputs across the renders, and a
+//! the speed it could. Hashing the input spreads the saved inputs across the renders, and a
 //! mutation of an input usually moves it to another render, so every renderer still sees every
 //! kind of report.
 //!
@@ -99,9 +99,9 @@ const _: () = match Format::Terminal {
     | Format::Html => (),
 };
 
-/// FNV-1a: cheap, and any change to the content changes it.
-fn content_hash(content: &[u8]) -> u64 {
-    content.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+/// FNV-1a: cheap, and any change to the input changes it.
+fn input_hash(input: &[u8]) -> u64 {
+    input.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -145,6 +145,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     report::render(Format::Json, &report, &mut Vec::new(), &PLAIN).expect("render to memory");
-    let (format, options) = &RENDERS[(content_hash(content) % RENDERS.len() as u64) as usize];
+    let (format, options) = &RENDERS[(input_hash(data) % RENDERS.len() as u64) as usize];
     report::render(*format, &report, &mut Vec::new(), options).expect("render to memory");
 });

@@ -692,6 +692,11 @@ mod tests {
         assert_eq!(step.get("run").unwrap().as_str(), Some("make test"));
         assert_eq!(step.get("label").unwrap().as_str(), Some("a b"));
         assert_eq!(step.get("json").unwrap().items().len(), 2);
+        // A tab may indent a continuation line too.
+        let tabbed = parse("a:\n  b: \"x\n\ty\"\n  c: 1\n").unwrap();
+        let a = tabbed.documents[0].get("a").unwrap();
+        assert_eq!(a.get("b").unwrap().as_str(), Some("x y"));
+        assert_eq!(a.get("c").unwrap().as_str(), Some("1"));
     }
 
     #[test]

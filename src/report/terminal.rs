@@ -326,20 +326,14 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let help = HelpWrapper {
-        initial_indent: theme.styles.help.style("  help: ").to_string(),
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(REPORT_WIDTH)
-        .with_links(false)
-        .with_context_lines(1);
+    let (handler, help_wrapper) = handlers(theme);
     // Most findings share their rule's help text: it is wrapped once per rule.
     let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     rules.sort_unstable();
     rules.dedup();
     let wrapped_help: HashMap<&str, String> = rules
         .par_iter()
-        .map(|&rule| (rule, help.wrap(&base_help(rule))))
+        .map(|&rule| (rule, help_wrapper.wrap(&base_help(rule))))
         .collect();
     for category in Category::SCORED.into_iter().chain([Category::General]) {
         let in_category: Vec<&Finding> = report
@@ -379,7 +373,7 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
                     // The help is miette's footer, the last thing it writes.
                     let help = match &f.suggestion {
                         None => wrapped_help.get(f.rule.as_str()).cloned(),
-                        Some(_) => Some(help.wrap(&finding_help(f))),
+                        Some(_) => Some(help_wrapper.wrap(&finding_help(f))),
                     };
                     if let Some(help) = help.filter(|h| !h.is_empty()) {
                         rendered.push_str(&help);
@@ -532,9 +526,20 @@ fn line_breaks(bytes: &[u8]) -> usize {
     feeds + lone_returns
 }
 
-/// Adapts a finding to miette for rendering.
 /// The width miette wraps the report to.
 const REPORT_WIDTH: usize = 100;
+
+/// miette's renderer for findings, and the wrapper that writes their help as its footer would.
+fn handlers(theme: GraphicalTheme) -> (GraphicalReportHandler, HelpWrapper) {
+    let help_wrapper = HelpWrapper {
+        initial_indent: theme.styles.help.style("  help: ").to_string(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(REPORT_WIDTH)
+        .with_links(false)
+        .with_context_lines(1);
+    (handler, help_wrapper)
+}
 
 /// Wraps a finding's help as miette wraps its footer, so that the help can be wrapped once per
 /// rule rather than once per finding: wrapping was most of a large terminal report's time.
@@ -582,7 +587,9 @@ fn finding_help(finding: &Finding) -> String {
 }
 
 /// A finding as miette renders it: message, code, severity and labelled source. The help is
-/// not given to miette but appended by the caller (`HelpWrapper`).
+/// not given to miette but appended by the caller (`HelpWrapper`), which is right only while
+/// the help would be the last thing miette writes: implementing `related()` here would put
+/// related diagnostics after it.
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: WindowedSource,
@@ -700,12 +707,7 @@ mod tests {
             format!("{}\n\n  indented after a blank line", "Café ⚠ 日本語 ".repeat(12)),
         ];
         for theme in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()] {
-            let wrapper = HelpWrapper {
-                initial_indent: theme.styles.help.style("  help: ").to_string(),
-            };
-            let handler = GraphicalReportHandler::new_themed(theme)
-                .with_width(REPORT_WIDTH)
-                .with_links(false);
+            let (handler, wrapper) = handlers(theme);
             for help in &helps {
                 let mut by_miette = String::new();
                 let with_help = Sample {

@@ -763,12 +763,11 @@ impl<'input, T: Input> Scanner<'input, T> {
             }
         }
 
-        // shipshape: inside a flow collection, libyaml and Go's yaml (which read Kubernetes
-        // manifests, compose files and most CI configs) accept any indentation, so a closer
-        // or an item at its parent key's column is not an error here either.
-        if self.flow_level == 0 && (self.mark.col as isize) < self.indent {
-            return Err(ScanError::new_str(self.mark, "invalid indentation"));
-        }
+        // shipshape: saphyr's "invalid indentation" check stood here. In block context
+        // `unroll_indent` has already lowered the indentation to this column, so it only ever
+        // fired inside flow collections, where libyaml and Go's yaml (which read Kubernetes
+        // manifests, compose files and most CI configs) accept any indentation: a closer or an
+        // item at its parent key's column is not an error.
 
         let c = self.input.peek();
         let nc = self.input.peek_nth(1);
@@ -2088,13 +2087,9 @@ impl<'input, T: Input> Scanner<'input, T> {
             while self.input.next_is_blank() || self.input.next_is_break() {
                 if self.input.next_is_blank() {
                     // Consume a space or a tab character.
+                    // shipshape: a tab may indent a quoted scalar's continuation line, as in
+                    // libyaml (saphyr refused one left of the block's indentation).
                     if leading_blanks {
-                        if self.input.peek() == '\t' && (self.mark.col as isize) < self.indent {
-                            return Err(ScanError::new_str(
-                                self.mark,
-                                "tab cannot be used as indentation",
-                            ));
-                        }
                         self.skip_blank();
                     } else {
                         whitespaces.push(self.input.peek());
