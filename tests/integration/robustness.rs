@@ -194,6 +194,15 @@ fn write(dir: &Path, rel: &str, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// Every file the project read, with the kind it settled on.
+fn kinds_of(project: &Project) -> Vec<(&str, FileKind)> {
+    project
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.kind))
+        .collect()
+}
+
 fn finding_for<'a>(
     report: &'a shipshape::report::Report,
     path: &str,
@@ -326,11 +335,7 @@ fn conf_files_are_kept_only_when_their_content_is_nginx_or_haproxy() {
         b"[program:web]\ncommand=run\n",
     );
     let project = Project::load(root, &Default::default()).unwrap();
-    let kinds: Vec<(&str, FileKind)> = project
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.kind))
-        .collect();
+    let kinds = kinds_of(&project);
     assert_eq!(
         kinds,
         vec![
@@ -361,11 +366,7 @@ fn dockerfiles_named_for_a_language_are_known_by_their_content() {
         b"\" Vim syntax file\nsyntax case ignore\n",
     );
     let project = Project::load(root, &Default::default()).unwrap();
-    let kinds: Vec<(&str, FileKind)> = project
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.kind))
-        .collect();
+    let kinds = kinds_of(&project);
     assert_eq!(kinds, vec![("svc/Dockerfile.go", FileKind::Dockerfile)]);
     assert!(project.notices.is_empty(), "{:?}", project.notices);
 }
@@ -392,11 +393,7 @@ fn json_named_like_a_dashboard_is_one_only_with_panels() {
     );
     write(root, "grafana/dashboards/broken.json", b"{\"panels\": [\n");
     let project = Project::load(root, &Default::default()).unwrap();
-    let kinds: Vec<(&str, FileKind)> = project
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.kind))
-        .collect();
+    let kinds = kinds_of(&project);
     assert_eq!(
         kinds,
         vec![
@@ -470,11 +467,7 @@ fn other_infrastructure_code_and_chart_locks_are_recognised_by_name_or_content()
         ..Default::default()
     };
     let project = Project::load(root, &options).unwrap();
-    let kinds: Vec<(&str, FileKind)> = project
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.kind))
-        .collect();
+    let kinds = kinds_of(&project);
     assert_eq!(
         kinds,
         vec![
