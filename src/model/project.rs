@@ -25,7 +25,7 @@ use crate::parse::haproxy::{self, HaproxyConfig};
 use crate::parse::nginx::{self, NginxConfig};
 use crate::parse::span::LineIndex;
 use crate::parse::yaml::{self, DuplicateKey, Node, Value, YamlStream};
-use crate::parse::{FileId, ParseFailure, SourceFile, is_templated};
+use crate::parse::{FileId, ParseFailure, SourceFile, is_templated, template};
 
 #[derive(Debug)]
 pub struct DockerfileUnit {
@@ -633,21 +633,22 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
 type Loading = Result<Option<Loaded1>, Notice>;
 
 fn load_one(candidate: Candidate, options: &DiscoverOptions) -> Loading {
-    Ok(read_one(candidate, options)?.map(parse_one))
+    read_one(candidate, options)?.map(parse_one).transpose()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Parses one file read by `read_one`.
-fn parse_one(read: Read1) -> Loaded1 {
+/// Parses one file read by `read_one`; a template's source that does not parse becomes a notice.
+fn parse_one(read: Read1) -> Result<Loaded1, Notice> {
     let Read1 {
         candidate,
         kind,
         text,
         failure,
     } = read;
+    let not_utf8 = failure.is_some();
     let content = if let Some((message, offset)) = failure {
         Content::Failed(message, offset)
     } else if kind == FileKind::Dockerfile {
@@ -666,13 +667,29 @@ fn parse_one(read: Read1) -> Loaded1 {
     } else {
         Content::Text
     };
-    Loaded1 {
+    let failed_at = match &content {
+        Content::Failed(_, offset) if !not_utf8 => Some(*offset),
+        Content::Dockerfile(df) => df.errors.first().map(|e| e.span.start),
+        _ => None,
+    };
+    if let Some(reason) =
+        failed_at.and_then(|offset| template::evidence(&candidate.path, &text, offset))
+    {
+        return Err(Notice {
+            message: format!(
+                "{} template ({reason}): not parsed, judge the rendered file",
+                kind.name()
+            ),
+            path: candidate.path,
+        });
+    }
+    Ok(Loaded1 {
         candidate,
         kind,
         lines: LineIndex::new(&text),
         text: text.into(),
         content,
-    }
+    })
 }
 
 fn push_k8s(out: &mut Vec<K8sObject>, file: FileId, doc: Node, default_ns: &str) {

@@ -5,6 +5,7 @@ pub mod haproxy;
 pub mod hcl_guard;
 pub mod nginx;
 pub mod span;
+pub mod template;
 pub mod yaml;
 pub mod yaml_input;
 

@@ -599,3 +599,69 @@ fn keys_repeated_by_design_in_cirrus_ci_are_not_duplicates() {
         ]
     );
 }
+
+#[test]
+fn templates_that_do_not_parse_are_noticed_not_reported_as_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // cookiecutter: the folder's name is a placeholder, the files hold Jinja.
+    write(
+        root,
+        "{{cookiecutter.slug}}/docker-compose.yml",
+        b"services:\n  web:\n    image: app:1\n{% if cookiecutter.celery %}\n  worker:\n    image: app:1\n{% endif %}\n",
+    );
+    // A scaffolding tool's Handlebars Dockerfile and workflow.
+    write(
+        root,
+        "templates/common/Dockerfile",
+        b"FROM alpine:3.20\n{{#if backend}}\nRUN apk add go\n{{/if}}\nUSER 1000\n",
+    );
+    write(
+        root,
+        "templates/github/ci.yml",
+        b"{{!-- escaped for Handlebars --}}\nname: CI\non: push\n",
+    );
+    // Broken configs holding a placeholder inside a line stay parse errors.
+    write(
+        root,
+        "deploy/docker-compose.yml",
+        b"services:\n  web:\n    image: {{ image }}\n    ports: [80\n",
+    );
+    write(
+        root,
+        "app/Dockerfile",
+        b"FROM alpine:3.20\nFROBNICATE {{ x }}\n",
+    );
+    let report = crate::common::audit(root, &["parse-error"]);
+    let errors: Vec<(&str, usize)> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.line))
+        .collect();
+    assert_eq!(
+        errors,
+        [("app/Dockerfile", 2), ("deploy/docker-compose.yml", 5)]
+    );
+    let notices: Vec<(&str, &str)> = report
+        .notices
+        .iter()
+        .map(|n| (n.path.as_str(), n.message.as_str()))
+        .collect();
+    assert_eq!(
+        notices,
+        [
+            (
+                "templates/common/Dockerfile",
+                "dockerfile template (`{{` on line 2): not parsed, judge the rendered file"
+            ),
+            (
+                "templates/github/ci.yml",
+                "yaml template (`{{` on line 1): not parsed, judge the rendered file"
+            ),
+            (
+                "{{cookiecutter.slug}}/docker-compose.yml",
+                "compose template (in the template folder `{{cookiecutter.slug}}`): not parsed, judge the rendered file"
+            ),
+        ]
+    );
+}
