@@ -685,6 +685,21 @@ mod tests {
     }
 
     #[test]
+    fn a_directive_ends_the_document_before_it_as_in_libyaml() {
+        let src = "a: 1\n%TAG ! tag:example.com,2002:\n--- !shape\nb: 2\n%YAML 1.1\n---\nc: 3\n";
+        let stream = parse(src).unwrap();
+        assert_eq!(stream.documents.len(), 3);
+        let values: Vec<Option<&str>> = ["a", "b", "c"]
+            .iter()
+            .zip(&stream.documents)
+            .map(|(key, doc)| doc.get(key).and_then(Node::as_str))
+            .collect();
+        assert_eq!(values, [Some("1"), Some("2"), Some("3")]);
+        // A directive still needs the `---` that starts its document.
+        assert!(parse("a: 1\n%YAML 1.1\nb: 2\n").is_err());
+    }
+
+    #[test]
     fn quoted_scalars_and_flow_items_may_continue_at_any_indentation() {
         let src = "steps:\n  - run: \"make \\\n  test\"\n    label: 'a\n  b'\n    json: [\n    {\"id\": 1},\n  2\n    ]\n";
         let stream = parse(src).unwrap();

@@ -831,18 +831,16 @@ impl<'input, T: Input> Parser<'input, T> {
             self.state = State::ImplicitDocumentStart;
         } else {
             match *self.peek_token()? {
+                // YAML 1.2 wants `...` before a directive; libyaml (PyYAML, Go's yaml) ends the
+                // document there without it, and so does shipshape.
                 Token(
-                    span,
+                    _,
                     TokenType::VersionDirective(..)
                     | TokenType::TagDirective(..)
-                    | TokenType::ReservedDirective(..),
-                ) => {
-                    return Err(ScanError::new_str(
-                        span.start,
-                        "missing explicit document end marker before directive",
-                    ));
-                }
-                Token(_, TokenType::DocumentStart | TokenType::StreamEnd) => {}
+                    | TokenType::ReservedDirective(..)
+                    | TokenType::DocumentStart
+                    | TokenType::StreamEnd,
+                ) => {}
                 // Detect invalid trailing content immediately rather than deferring the error into
                 // the next document.
                 Token(span, _) => {
