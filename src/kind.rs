@@ -405,6 +405,61 @@ fn sniff_conf_name(lower: &str, dir: &str) -> Option<FileKind> {
     }
 }
 
+/// True when a `.conf`/`.cfg` file named for nginx or HAProxy holds another format: an INI file
+/// (fail2ban's `filter.d/nginx-*.conf`, supervisor's `[program:nginx]`, PHP-FPM's pool in an
+/// `nginx/` folder), systemd's `tmpfiles.d/haproxy.conf`, rsyslog rules. Such files are not
+/// configs of the server they are named for, and their syntax errors are not ours to report.
+pub fn conf_contradicts_name(kind: FileKind, text: &str) -> bool {
+    let mut code_lines = 0usize;
+    let mut nginx_lines = 0usize;
+    let mut haproxy_sections = 0usize;
+    for line in text.lines().take(2000) {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        code_lines += 1;
+        if t.starts_with('[') && t.ends_with(']') {
+            return true;
+        }
+        let code = t.split(" #").next().unwrap_or("").trim_end();
+        if code.ends_with(';') || code.ends_with('{') || code.ends_with('}') {
+            nginx_lines += 1;
+        }
+        let word = t.split_whitespace().next().unwrap_or("");
+        if HAPROXY_SECTIONS.contains(&word) {
+            haproxy_sections += 1;
+        }
+    }
+    match kind {
+        FileKind::Nginx => code_lines > 0 && nginx_lines == 0,
+        FileKind::Haproxy => code_lines > 0 && haproxy_sections == 0,
+        _ => false,
+    }
+}
+
+/// The keywords that open a section of an HAProxy configuration; every other keyword belongs
+/// to one, so a file without any is not an HAProxy configuration.
+const HAPROXY_SECTIONS: [&str; 17] = [
+    "global",
+    "defaults",
+    "frontend",
+    "backend",
+    "listen",
+    "resolvers",
+    "peers",
+    "userlist",
+    "program",
+    "http-errors",
+    "ring",
+    "cache",
+    "mailers",
+    "fcgi-app",
+    "crt-store",
+    "log-forward",
+    "traces",
+];
+
 /// Settles a `.conf`/`.cfg` file whose name did not say what it is.
 pub fn sniff_conf_content(text: &str) -> Option<FileKind> {
     let mut haproxy = false;

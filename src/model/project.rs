@@ -584,6 +584,12 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
         }
     };
     let mut kind = candidate.kind;
+    if matches!(kind, FileKind::Nginx | FileKind::Haproxy)
+        && kind::conf_contradicts_name(kind, &text)
+    {
+        // Named for the server but written in another format: content settles it.
+        kind = FileKind::Conf;
+    }
     if kind == FileKind::Conf {
         match kind::sniff_conf_content(&text) {
             Some(sniffed) => kind = sniffed,

@@ -347,6 +347,56 @@ fn conf_files_are_kept_only_when_their_content_is_nginx_or_haproxy() {
 }
 
 #[test]
+fn conf_files_named_for_nginx_or_haproxy_in_another_format_are_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "tmpfiles.d/haproxy.conf",
+        b"d /run/haproxy 2775 haproxy haproxy -\n",
+    );
+    write(
+        root,
+        "fail2ban/filter.d/nginx-http-auth.conf",
+        b"[Definition]\nfailregex = ^<HOST> - \\S+ \"GET\n",
+    );
+    write(
+        root,
+        "supervisor/nginx.conf",
+        b"[program:nginx]\ncommand=/usr/sbin/nginx -g \"daemon off;\"\n",
+    );
+    // PHP-FPM's pool beside the nginx config it serves.
+    write(
+        root,
+        "docker/nginx/www.conf",
+        b"; pool\n[www]\nuser = www-data\npm = dynamic\n",
+    );
+    write(
+        root,
+        "docker/nginx/default.conf",
+        b"server {\n  listen 80;\n}\n",
+    );
+    // Fragments with directives and no block are still nginx; a SPOE file is not HAProxy.
+    write(root, "nginx/snippets/ssl.conf", b"ssl_protocols TLSv1.3;\n");
+    write(
+        root,
+        "haproxy/spoe.cfg",
+        b"[ip-reputation]\nspoe-agent iprep\n  messages check-ip\n",
+    );
+    write(root, "haproxy/haproxy.cfg", b"defaults\n  mode http\n");
+    let project = Project::load(root, &Default::default()).unwrap();
+    assert_eq!(
+        kinds_of(&project),
+        vec![
+            ("docker/nginx/default.conf", FileKind::Nginx),
+            ("haproxy/haproxy.cfg", FileKind::Haproxy),
+            ("nginx/snippets/ssl.conf", FileKind::Nginx),
+        ]
+    );
+    assert!(project.notices.is_empty(), "{:?}", project.notices);
+}
+
+#[test]
 fn dockerfiles_named_for_a_language_are_known_by_their_content() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
