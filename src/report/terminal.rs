@@ -586,6 +586,133 @@ fn finding_help(finding: &Finding) -> String {
     help
 }
 
+/// Lines longer than this are shown cut around the finding: a minified manifest's single line
+/// would otherwise be printed whole, megabytes of it, for every finding in it.
+const LONG_LINE: usize = 400;
+/// Bytes of the line kept before the span and after it, and of the span itself, when cut.
+const CUT_MARGIN: usize = 60;
+const CUT_SPAN: usize = 200;
+const ELLIPSIS: &str = "…";
+
+/// The line of a finding's span, cut around the span, numbered as in the file.
+struct CutLine {
+    name: String,
+    excerpt: String,
+    /// Line breaks before the line in the file (miette's 0-based line).
+    line: usize,
+    /// Bytes of the file's line not shown before the excerpt's own text.
+    column_base: usize,
+    label: SourceSpan,
+}
+
+impl CutLine {
+    /// `None` when every line miette would show for the finding (the lines of its spans and
+    /// their neighbours) is short enough to show whole.
+    fn around(finding: &Finding, text: &str) -> Option<CutLine> {
+        let bytes = text.as_bytes();
+        let related = finding
+            .related
+            .iter()
+            .filter(|r| r.path == finding.path)
+            .map(|r| r.span.start);
+        let any_long = std::iter::once(finding.span.start)
+            .chain(related)
+            .any(|at| has_long_line_near(bytes, at.min(bytes.len())));
+        if !any_long {
+            return None;
+        }
+        let start = floor_boundary(text, finding.span.start.min(text.len()));
+        let (line_start, line_end) = line_bounds(bytes, start);
+        let end = finding.span.end.clamp(start, line_end);
+        let mut keep_start = floor_boundary(text, start.saturating_sub(CUT_MARGIN).max(line_start));
+        if keep_start - line_start <= ELLIPSIS.len() {
+            keep_start = line_start;
+        }
+        let keep_end = ceil_boundary(text, (end.min(start + CUT_SPAN) + CUT_MARGIN).min(line_end));
+        let prefix = if keep_start > line_start {
+            ELLIPSIS
+        } else {
+            ""
+        };
+        let suffix = if keep_end < line_end { ELLIPSIS } else { "" };
+        // A lone `\r` would break the excerpt into lines for miette; it is shown as a space.
+        let kept = text[keep_start..keep_end].replace('\r', " ");
+        let label_start = prefix.len() + start - keep_start;
+        let label_len = end.min(keep_end) - start;
+        Some(CutLine {
+            name: finding.path.clone(),
+            excerpt: format!("{prefix}{kept}{suffix}"),
+            line: line_breaks(&bytes[..line_start]),
+            column_base: keep_start - line_start - prefix.len(),
+            label: SourceSpan::new(label_start.into(), label_len),
+        })
+    }
+}
+
+impl SourceCode for CutLine {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.excerpt
+                .as_bytes()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // miette gives a column only to a read without lines before it (the header's).
+        let column = if context_lines_before == 0 {
+            inner.column() + self.column_base
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line,
+            column,
+            inner.line_count() + self.line,
+        )))
+    }
+}
+
+/// Whether the line holding byte `at`, or the line before or after it, is long.
+fn has_long_line_near(bytes: &[u8], at: usize) -> bool {
+    let (start, end) = line_bounds(bytes, at);
+    if end - start > LONG_LINE {
+        return true;
+    }
+    let before = (start > 0).then(|| line_bounds(bytes, start - 1));
+    let after = (end < bytes.len()).then(|| line_bounds(bytes, end + 1));
+    [before, after]
+        .into_iter()
+        .flatten()
+        .any(|(s, e)| e - s > LONG_LINE)
+}
+
+/// The bounds of the line holding byte `at`, its line feed left out.
+fn line_bounds(bytes: &[u8], at: usize) -> (usize, usize) {
+    let at = at.min(bytes.len());
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    (start, end)
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// A finding as miette renders it: message, code, severity and labelled source. The help is
 /// not given to miette but appended by the caller (`HelpWrapper`), which is right only while
 /// the help would be the last thing miette writes: implementing `related()` here would put
@@ -593,12 +720,15 @@ fn finding_help(finding: &Finding) -> String {
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: WindowedSource,
+    /// Set when a line to show is long: only the primary span's line is shown, cut.
+    cut: Option<CutLine>,
 }
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding, text: Arc<str>) -> Self {
         FindingDiagnostic {
             finding,
+            cut: CutLine::around(finding, &text),
             source: WindowedSource {
                 name: finding.path.clone(),
                 text,
@@ -639,10 +769,17 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        match &self.cut {
+            Some(cut) => Some(cut),
+            None => Some(&self.source),
+        }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if let Some(cut) = &self.cut {
+            let here = LabeledSpan::new_primary_with_span(Some("here".to_string()), cut.label);
+            return Some(Box::new(std::iter::once(here)));
+        }
         let text_len = self.source.text.len();
         let span = self.finding.span;
         let start = span.start.min(text_len);
@@ -721,6 +858,92 @@ mod tests {
                 appended.push_str(&wrapper.wrap(help));
                 appended.push('\n');
                 assert_eq!(by_miette, appended, "{help}");
+            }
+        }
+    }
+
+    fn finding_at(path: &str, start: usize, end: usize) -> Finding {
+        Finding {
+            rule: "k8s-missing-pdb".into(),
+            category: Category::Kubernetes,
+            severity: Severity::Medium,
+            message: "Deployment `w` has no PodDisruptionBudget".into(),
+            subject: "w".into(),
+            path: path.into(),
+            span: crate::parse::span::Span { start, end },
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            related: Vec::new(),
+            suggestion: None,
+        }
+    }
+
+    fn render_one(finding: &Finding, text: &str) -> String {
+        let (handler, _) = handlers(GraphicalTheme::unicode_nocolor());
+        let mut out = String::new();
+        handler
+            .render_report(&mut out, &FindingDiagnostic::new(finding, text.into()))
+            .unwrap();
+        out
+    }
+
+    /// A minified manifest's one line is shown cut around the span, with the file's line and
+    /// column, not printed whole for every finding.
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let text = format!(
+            "# generated\n{{\"kind\": \"Deployment\", \"env\": [{}], \"name\": \"w\"}}\nnext\n",
+            "\"x\", ".repeat(100_000)
+        );
+        let start = text.find("\"w\"").unwrap();
+        let out = render_one(&finding_at("deploy.yaml", start, start + 3), &text);
+        let column = start - text.find('{').unwrap() + 1;
+        assert!(out.contains(&format!("[deploy.yaml:2:{column}]")), "{out}");
+        assert!(out.contains(" 2 │ …"), "{out}");
+        assert!(out.contains("\"name\": \"w\"}"), "{out}");
+        assert!(
+            !out.contains("# generated") && !out.contains("next"),
+            "{out}"
+        );
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        // The label sits under the span, as in an uncut line.
+        let code_line = out.lines().find(|l| l.contains(" 2 │ ")).unwrap();
+        let label_line = out.lines().find(|l| l.contains('┬')).unwrap();
+        let column_of = |line: &str, byte: usize| line[..byte].chars().count();
+        let span_col = column_of(code_line, code_line.find("\"w\"").unwrap());
+        let label_col = column_of(label_line, label_line.find('─').unwrap());
+        assert_eq!(label_col, span_col, "{out}");
+        // A line next to a long one is cut too: the long neighbour is not shown.
+        let short = text.find("next").unwrap();
+        let out = render_one(&finding_at("deploy.yaml", short, short + 4), &text);
+        assert!(
+            out.contains("[deploy.yaml:3:1]") && out.len() < 1_000,
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn short_lines_are_shown_whole_with_their_neighbours() {
+        let text = "a: 1\nb: 2\nc: 3\n";
+        let out = render_one(&finding_at("f.yaml", 5, 9), text);
+        assert!(out.contains("[f.yaml:2:1]") && out.contains("a: 1") && out.contains("c: 3"));
+        assert!(!out.contains('…'), "{out}");
+    }
+
+    /// Every offset of a long line of multi-byte characters and lone carriage returns renders
+    /// without panicking, keeping the excerpt short.
+    #[test]
+    fn cut_lines_keep_to_character_boundaries() {
+        let text = format!("{}\n", "é日\r🚀x".repeat(200));
+        for start in (0..text.len()).step_by(7) {
+            for len in [0, 1, 5, 300] {
+                let finding = finding_at("f", start, (start + len).min(text.len() + 9));
+                let cut = CutLine::around(&finding, &text).expect("the line is long");
+                assert!(cut.excerpt.len() < 2 * (CUT_MARGIN + CUT_SPAN), "{start}");
+                assert!(!cut.excerpt.contains('\r'));
+                let _ = render_one(&finding, &text);
             }
         }
     }
