@@ -144,6 +144,58 @@ pub struct Finding {
     pub suggestion: Option<String>,
 }
 
+/// The longest message or subject a finding keeps, and the longest unbroken word in it: a value
+/// quoted from a hostile file (a 500 KB image name) is shortened, not copied into every report.
+const MAX_TEXT: usize = 1_000;
+const MAX_WORD: usize = 200;
+/// What a shortened word keeps of its start and of its end (the closing quote, say).
+const WORD_HEAD: usize = 120;
+const WORD_TAIL: usize = 20;
+
+/// `text` as a finding shows it: words over 200 bytes keep their start and end around an
+/// ellipsis, and the whole is cut after about 1,000 bytes. Short texts come back unchanged.
+pub fn bounded(text: String) -> String {
+    if text.len() <= MAX_WORD || text.len() <= MAX_TEXT && !has_long_word(&text) {
+        return text;
+    }
+    let floor = |s: &str, mut at: usize| {
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let mut out = String::with_capacity(MAX_TEXT + 2 * '…'.len_utf8());
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        if out.len() > MAX_TEXT {
+            out.truncate(floor(&out, MAX_TEXT));
+            out.push('…');
+            break;
+        }
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        if word.len() > MAX_WORD {
+            out.push_str(&word[..floor(word, WORD_HEAD)]);
+            out.push('…');
+            let tail = floor(word, word.len() - WORD_TAIL);
+            out.push_str(&word[tail..]);
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[word_end..];
+        let space_end = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..space_end]);
+        rest = &rest[space_end..];
+    }
+    out
+}
+
+fn has_long_word(text: &str) -> bool {
+    text.split_whitespace().any(|word| word.len() > MAX_WORD)
+}
+
 impl Finding {
     /// The order every report uses: path, line, column, rule, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &str, &str) {
@@ -154,5 +206,54 @@ impl Finding {
             &self.rule,
             &self.message,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded;
+
+    #[test]
+    fn short_texts_come_back_unchanged() {
+        let text = "service `web` uses `nginx:latest`; pin a version".to_string();
+        assert_eq!(bounded(text.clone()), text);
+        let long_but_plain = "word ".repeat(150);
+        assert_eq!(bounded(long_but_plain.clone()), long_but_plain);
+    }
+
+    #[test]
+    fn a_huge_quoted_value_keeps_its_start_and_closing_quote() {
+        let message = format!(
+            "image `{}` has no tag, so each pull differs",
+            "a".repeat(500_000)
+        );
+        let shown = bounded(message);
+        assert!(shown.len() < 200, "{}", shown.len());
+        assert!(shown.starts_with("image `aaa"), "{shown}");
+        assert!(shown.contains("aaa…aaa"), "{shown}");
+        assert!(
+            shown.ends_with("aaa` has no tag, so each pull differs"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn many_words_are_cut_after_about_a_thousand_bytes() {
+        let shown = bounded(format!("values: {}", "`abcdefgh` ".repeat(50_000)));
+        assert!(
+            shown.len() <= 1_000 + 20 && shown.ends_with('…'),
+            "{}",
+            shown.len()
+        );
+    }
+
+    #[test]
+    fn cuts_fall_on_character_boundaries() {
+        for n in 190..230 {
+            for word in ["é", "日本", "🚀", "a"] {
+                let text = format!("`{}` and {}", word.repeat(n), "ü ".repeat(n * 3));
+                let _ = bounded(text);
+            }
+        }
     }
 }
