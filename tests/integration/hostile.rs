@@ -514,6 +514,61 @@ fn a_hostile_repository_is_audited_in_bounded_time_and_memory_without_leaving_th
     );
 }
 
+/// A minified manifest's one line and a huge quoted value stay out of the reports: every
+/// format stays small however long the line or the value.
+#[test]
+fn huge_lines_and_values_do_not_swell_any_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let env: Vec<String> = (0..40_000)
+        .map(|i| format!("{{\"name\": \"V{i}\", \"value\": \"{}\"}}", "x".repeat(40)))
+        .collect();
+    let manifest = format!(
+        "{{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {{\"name\": \"w\"}}, \
+         \"spec\": {{\"selector\": {{\"matchLabels\": {{\"a\": \"b\"}}}}, \"template\": {{\"metadata\": \
+         {{\"labels\": {{\"a\": \"b\"}}}}, \"spec\": {{\"containers\": [{{\"name\": \"c\", \
+         \"image\": \"nginx:latest\", \"env\": [{}]}}]}}}}}}}}\n",
+        env.join(", ")
+    );
+    assert!(manifest.len() > 2_500_000 && manifest.lines().count() == 1);
+    write(root, "k8s/deploy.yaml", manifest.as_bytes());
+    let name = "a".repeat(500_000);
+    write(
+        root,
+        "docker-compose.yml",
+        format!("services:\n  web:\n    image: {name}\n    environment:\n      PASSWORD: {name}\n")
+            .as_bytes(),
+    );
+    write(
+        root,
+        "Dockerfile",
+        format!("FROM {name}\nUSER {name}\n").as_bytes(),
+    );
+    let root_arg = root.display().to_string();
+    for format in [
+        "terminal", "json", "sarif", "markdown", "html", "junit", "github",
+    ] {
+        let args = ["audit", &root_arg, "--no-config", "--format", format];
+        let run = run_bounded(&args, &[], Duration::from_secs(120));
+        assert!(
+            matches!(run.code, Some(0 | 1)),
+            "{format}: exit {:?}",
+            run.code
+        );
+        let findings = if format == "json" {
+            array(&json(&run), "findings").len()
+        } else {
+            0
+        };
+        // SARIF carries the rule catalog (about 340 KB); the others stay under 100 KB here.
+        assert!(
+            run.stdout.len() < 600_000,
+            "{format}: {} bytes ({findings} findings)",
+            run.stdout.len()
+        );
+    }
+}
+
 #[test]
 fn corpus_reports_do_not_depend_on_the_thread_count() {
     let corpus = crate::common::repo_root().join("../shared/corpus");
