@@ -144,34 +144,54 @@ pub struct Finding {
     pub suggestion: Option<String>,
 }
 
-/// The longest message or subject a finding keeps, and the longest unbroken word in it: a value
+/// The longest message or label a finding keeps, and the longest unbroken word in it: a value
 /// quoted from a hostile file (a 500 KB image name) is shortened, not copied into every report.
-const MAX_TEXT: usize = 1_000;
-const MAX_WORD: usize = 200;
+/// Paths deep in a monorepo stay whole.
+const MAX_TEXT: usize = 2_000;
+const MAX_WORD: usize = 500;
 /// What a shortened word keeps of its start and of its end (the closing quote, say).
-const WORD_HEAD: usize = 120;
-const WORD_TAIL: usize = 20;
+const WORD_HEAD: usize = 300;
+const WORD_TAIL: usize = 40;
 
-/// `text` as a finding shows it: words over 200 bytes keep their start and end around an
-/// ellipsis, and the whole is cut after about 1,000 bytes. Short texts come back unchanged.
+/// `text` as a finding shows it: words over 500 bytes keep their start and end around an
+/// ellipsis, and the whole is cut after about 2,000 bytes. Short texts come back unchanged.
 pub fn bounded(text: String) -> String {
-    if text.len() <= MAX_WORD || text.len() <= MAX_TEXT && !has_long_word(&text) {
+    if is_short(&text) {
         return text;
     }
+    shorten(&text)
+}
+
+/// A subject as scoring and baselines key it: shortened as [`bounded`] shortens it, followed
+/// by a hash of the whole, so that two long subjects never become one.
+pub fn bounded_key(text: String) -> String {
+    if is_short(&text) {
+        return text;
+    }
+    format!("{} #{:016x}", shorten(&text), fnv1a(text.as_bytes()))
+}
+
+fn is_short(text: &str) -> bool {
+    text.len() <= MAX_WORD || text.len() <= MAX_TEXT && !has_long_word(text)
+}
+
+/// A stable 64-bit FNV-1a hash.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn shorten(text: &str) -> String {
     let floor = |s: &str, mut at: usize| {
         while !s.is_char_boundary(at) {
             at -= 1;
         }
         at
     };
-    let mut out = String::with_capacity(MAX_TEXT + 2 * '…'.len_utf8());
-    let mut rest = text.as_str();
-    while !rest.is_empty() {
-        if out.len() > MAX_TEXT {
-            out.truncate(floor(&out, MAX_TEXT));
-            out.push('…');
-            break;
-        }
+    let mut out = String::with_capacity(MAX_TEXT + 64);
+    let mut rest = text;
+    while !rest.is_empty() && out.len() <= MAX_TEXT {
         let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let word = &rest[..word_end];
         if word.len() > MAX_WORD {
@@ -186,8 +206,12 @@ pub fn bounded(text: String) -> String {
         let space_end = rest
             .find(|c: char| !c.is_whitespace())
             .unwrap_or(rest.len());
-        out.push_str(&rest[..space_end]);
+        out.push_str(&rest[..floor(rest, space_end.min(MAX_WORD))]);
         rest = &rest[space_end..];
+    }
+    if !rest.is_empty() || out.len() > MAX_TEXT {
+        out.truncate(floor(&out, MAX_TEXT));
+        out.push('…');
     }
     out
 }
@@ -211,14 +235,21 @@ impl Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::bounded;
+    use super::{bounded, bounded_key};
 
     #[test]
     fn short_texts_come_back_unchanged() {
         let text = "service `web` uses `nginx:latest`; pin a version".to_string();
         assert_eq!(bounded(text.clone()), text);
-        let long_but_plain = "word ".repeat(150);
+        assert_eq!(bounded_key(text.clone()), text);
+        let long_but_plain = "word ".repeat(300);
         assert_eq!(bounded(long_but_plain.clone()), long_but_plain);
+        // A path deep in a monorepo is no hostile value.
+        let deep = format!(
+            "`{}/Dockerfile` final stage",
+            "services/payments-api".repeat(15)
+        );
+        assert_eq!(bounded(deep.clone()), deep);
     }
 
     #[test]
@@ -228,7 +259,7 @@ mod tests {
             "a".repeat(500_000)
         );
         let shown = bounded(message);
-        assert!(shown.len() < 200, "{}", shown.len());
+        assert!(shown.len() < 500, "{}", shown.len());
         assert!(shown.starts_with("image `aaa"), "{shown}");
         assert!(shown.contains("aaa…aaa"), "{shown}");
         assert!(
@@ -238,21 +269,35 @@ mod tests {
     }
 
     #[test]
-    fn many_words_are_cut_after_about_a_thousand_bytes() {
+    fn long_texts_are_cut_after_about_two_thousand_bytes() {
         let shown = bounded(format!("values: {}", "`abcdefgh` ".repeat(50_000)));
         assert!(
-            shown.len() <= 1_000 + 20 && shown.ends_with('…'),
+            shown.len() <= 2_000 + 3 && shown.ends_with('…'),
             "{}",
             shown.len()
         );
+        let spaces = bounded(format!("a{}b", " ".repeat(100_000)));
+        assert!(spaces.len() <= 2_000 + 3, "{}", spaces.len());
+    }
+
+    /// Subjects are keys: shortened, two of them that differ only where they were cut stay two.
+    #[test]
+    fn long_subjects_stay_distinct() {
+        let subject =
+            |middle: &str| format!("{}{middle}{}", "p/".repeat(300), "/Dockerfile".repeat(20));
+        let (alpha, beta) = (bounded_key(subject("alpha")), bounded_key(subject("beta")));
+        assert_ne!(alpha, beta);
+        assert!(alpha.len() < 600, "{}", alpha.len());
+        assert_eq!(alpha, bounded_key(subject("alpha")));
     }
 
     #[test]
     fn cuts_fall_on_character_boundaries() {
-        for n in 190..230 {
-            for word in ["é", "日本", "🚀", "a"] {
-                let text = format!("`{}` and {}", word.repeat(n), "ü ".repeat(n * 3));
-                let _ = bounded(text);
+        for n in 240..260 {
+            for word in ["é", "日本", "🚀", "a", "\u{3000}"] {
+                let text = format!("`{}` and {}", word.repeat(n), "ü\u{a0}".repeat(n * 3));
+                let _ = bounded(text.clone());
+                let _ = bounded_key(text);
             }
         }
     }

@@ -419,15 +419,17 @@ pub fn conf_contradicts_name(kind: FileKind, text: &str) -> bool {
             continue;
         }
         code_lines += 1;
-        if t.starts_with('[') && t.ends_with(']') {
+        // An INI file opens with a section; later, `[x]` may sit in a Lua block or a map.
+        if code_lines == 1 && t.starts_with('[') && t.ends_with(']') {
             return true;
         }
-        let code = t.split(" #").next().unwrap_or("").trim_end();
+        let code = without_comment(t);
         if code.ends_with(';') || code.ends_with('{') || code.ends_with('}') {
             nginx_lines += 1;
         }
+        // Every HAProxy keyword belongs to a section: a file without one is not HAProxy's.
         let word = t.split_whitespace().next().unwrap_or("");
-        if HAPROXY_SECTIONS.contains(&word) {
+        if crate::parse::haproxy::SectionKind::from_keyword(word).is_some() {
             haproxy_sections += 1;
         }
     }
@@ -438,27 +440,14 @@ pub fn conf_contradicts_name(kind: FileKind, text: &str) -> bool {
     }
 }
 
-/// The keywords that open a section of an HAProxy configuration; every other keyword belongs
-/// to one, so a file without any is not an HAProxy configuration.
-const HAPROXY_SECTIONS: [&str; 17] = [
-    "global",
-    "defaults",
-    "frontend",
-    "backend",
-    "listen",
-    "resolvers",
-    "peers",
-    "userlist",
-    "program",
-    "http-errors",
-    "ring",
-    "cache",
-    "mailers",
-    "fcgi-app",
-    "crt-store",
-    "log-forward",
-    "traces",
-];
+/// A config line without its trailing `#` comment: one that starts a word, after whitespace
+/// or after the `;`, `{` or `}` that ends a directive.
+fn without_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let cut = (1..bytes.len())
+        .find(|&i| bytes[i] == b'#' && matches!(bytes[i - 1], b' ' | b'\t' | b';' | b'{' | b'}'));
+    cut.map_or(line, |i| &line[..i]).trim_end()
+}
 
 /// Settles a `.conf`/`.cfg` file whose name did not say what it is.
 pub fn sniff_conf_content(text: &str) -> Option<FileKind> {

@@ -584,7 +584,9 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
         }
     };
     let mut kind = candidate.kind;
+    let templated = text.contains("{{") && text.contains("}}") || text.contains("{%");
     if matches!(kind, FileKind::Nginx | FileKind::Haproxy)
+        && !templated
         && kind::conf_contradicts_name(kind, &text)
     {
         // Named for the server but written in another format: content settles it.
@@ -616,9 +618,7 @@ fn read_one(candidate: Candidate, options: &DiscoverOptions) -> Result<Option<Re
     }
     // A config rendered by a template engine (consul-template, Jinja, Helm) is not the config
     // the server reads; its placeholders are not syntax errors.
-    if matches!(kind, FileKind::Haproxy | FileKind::Nginx)
-        && (text.contains("{{") && text.contains("}}") || text.contains("{%"))
-    {
+    if matches!(kind, FileKind::Haproxy | FileKind::Nginx) && templated {
         return Err(Notice {
             path: candidate.path,
             message: format!(
@@ -673,14 +673,22 @@ fn parse_one(read: Read1) -> Result<Loaded1, Notice> {
     } else {
         Content::Text
     };
-    let failed_at = match &content {
-        Content::Failed(_, offset) if !not_utf8 => Some(*offset),
-        Content::Dockerfile(df) => df.errors.first().map(|e| e.span.start),
+    let evidence = match &content {
+        Content::Failed(_, offset) if !not_utf8 => {
+            template::evidence(&candidate.path, &text, &[*offset], template::Syntax::Yaml)
+        }
+        Content::Dockerfile(df) if !df.errors.is_empty() => {
+            let rejected: Vec<usize> = df.errors.iter().map(|e| e.span.start).collect();
+            template::evidence(
+                &candidate.path,
+                &text,
+                &rejected,
+                template::Syntax::Dockerfile,
+            )
+        }
         _ => None,
     };
-    if let Some(reason) =
-        failed_at.and_then(|offset| template::evidence(&candidate.path, &text, offset))
-    {
+    if let Some(reason) = evidence {
         return Err(Notice {
             message: format!(
                 "{} template ({reason}): not parsed, judge the rendered file",

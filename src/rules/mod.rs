@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use crate::catalog::{self, RuleMeta};
-use crate::finding::{Finding, Related, bounded};
+use crate::finding::{Finding, Related, bounded, bounded_key};
 use crate::model::compose::{ComposeFile, ComposeService};
 use crate::model::k8s::K8sObject;
 use crate::model::{DockerfileUnit, Project};
@@ -67,7 +67,7 @@ impl<'a> Cx<'a> {
 
     /// Records that `subject` was judged by this rule (and so counts in its pass ratio).
     pub fn evaluate(&mut self, subject: impl Into<String>) {
-        self.evaluated.push(bounded(subject.into()));
+        self.evaluated.push(bounded_key(subject.into()));
     }
 
     /// Reports a failure of `subject` at `span` in `file`. The subject counts as evaluated.
@@ -78,7 +78,7 @@ impl<'a> Cx<'a> {
         span: Span,
         message: impl Into<String>,
     ) -> &mut Finding {
-        let subject = bounded(subject.into());
+        let subject = bounded_key(subject.into());
         self.evaluated.push(subject.clone());
         let source = self.project.file(file);
         let start = source.lines.position(&source.text, span.start);
