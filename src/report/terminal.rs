@@ -326,7 +326,8 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let (handler, help_wrapper) = handlers(theme);
+    let renderers = handlers(theme);
+    let help_wrapper = &renderers.help;
     // Most findings share their rule's help text: it is wrapped once per rule.
     let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     rules.sort_unstable();
@@ -367,6 +368,7 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
                         .unwrap_or_else(|| "".into());
                     let diag = FindingDiagnostic::new(f, source);
                     let mut rendered = String::new();
+                    let handler = renderers.for_message(&f.message);
                     if handler.render_report(&mut rendered, &diag).is_err() {
                         return format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
                     }
@@ -530,15 +532,53 @@ fn line_breaks(bytes: &[u8]) -> usize {
 const REPORT_WIDTH: usize = 100;
 
 /// miette's renderer for findings, and the wrapper that writes their help as its footer would.
-fn handlers(theme: GraphicalTheme) -> (GraphicalReportHandler, HelpWrapper) {
-    let help_wrapper = HelpWrapper {
+fn handlers(theme: GraphicalTheme) -> Renderers {
+    let help = HelpWrapper {
         initial_indent: theme.styles.help.style("  help: ").to_string(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    let wrapping = GraphicalReportHandler::new_themed(theme)
         .with_width(REPORT_WIDTH)
         .with_links(false)
         .with_context_lines(1);
-    (handler, help_wrapper)
+    let one_line = wrapping.clone().with_wrap_lines(false);
+    Renderers {
+        wrapping,
+        one_line,
+        help,
+    }
+}
+
+/// miette's renderers for findings and the wrapper that writes their help as its footer would.
+struct Renderers {
+    wrapping: GraphicalReportHandler,
+    /// For messages that fit on their line, where wrapping changes nothing but was a tenth of
+    /// a terminal report's time.
+    one_line: GraphicalReportHandler,
+    help: HelpWrapper,
+}
+
+impl Renderers {
+    fn for_message(&self, message: &str) -> &GraphicalReportHandler {
+        if fits_on_its_line(message) {
+            &self.one_line
+        } else {
+            &self.wrapping
+        }
+    }
+}
+
+/// Display columns before a finding's message: `  × `.
+const MESSAGE_INDENT: usize = 4;
+
+/// Whether miette's wrapping would leave `message` as it is: one line that fits beside its
+/// indent in the width miette wraps to (two columns less than the report's), with nothing
+/// that textwrap would trim or treat specially.
+fn fits_on_its_line(message: &str) -> bool {
+    !message.is_empty()
+        && !message.starts_with(char::is_whitespace)
+        && !message.ends_with(char::is_whitespace)
+        && !message.chars().any(char::is_control)
+        && textwrap::core::display_width(message) + MESSAGE_INDENT <= REPORT_WIDTH - 2
 }
 
 /// Wraps a finding's help as miette wraps its footer, so that the help can be wrapped once per
@@ -614,10 +654,10 @@ impl CutLine {
             .related
             .iter()
             .filter(|r| r.path == finding.path)
-            .map(|r| r.span.start);
-        let any_long = std::iter::once(finding.span.start)
+            .map(|r| r.span);
+        let any_long = std::iter::once(finding.span)
             .chain(related)
-            .any(|at| has_long_line_near(bytes, at.min(bytes.len())));
+            .any(|span| has_long_line_around(bytes, span.start, span.end));
         if !any_long {
             return None;
         }
@@ -677,18 +717,30 @@ impl SourceCode for CutLine {
     }
 }
 
-/// Whether the line holding byte `at`, or the line before or after it, is long.
-fn has_long_line_near(bytes: &[u8], at: usize) -> bool {
-    let (start, end) = line_bounds(bytes, at);
-    if end - start > LONG_LINE {
-        return true;
+/// Whether a line of the span from `start` to `end`, or the line before or after it, is long.
+fn has_long_line_around(bytes: &[u8], start: usize, end: usize) -> bool {
+    let start = start.min(bytes.len());
+    let (first, _) = line_bounds(bytes, start);
+    let from = if first > 0 {
+        line_bounds(bytes, first - 1).0
+    } else {
+        0
+    };
+    let (_, last) = line_bounds(bytes, end.clamp(start, bytes.len()));
+    let to = if last < bytes.len() {
+        line_bounds(bytes, last + 1).1
+    } else {
+        bytes.len()
+    };
+    let shown = &bytes[from..to];
+    let mut line_start = 0;
+    for feed in memchr::memchr_iter(b'\n', shown).chain([shown.len()]) {
+        if feed - line_start > LONG_LINE {
+            return true;
+        }
+        line_start = feed + 1;
     }
-    let before = (start > 0).then(|| line_bounds(bytes, start - 1));
-    let after = (end < bytes.len()).then(|| line_bounds(bytes, end + 1));
-    [before, after]
-        .into_iter()
-        .flatten()
-        .any(|(s, e)| e - s > LONG_LINE)
+    false
 }
 
 /// The bounds of the line holding byte `at`, its line feed left out.
@@ -844,7 +896,11 @@ mod tests {
             format!("{}\n\n  indented after a blank line", "Café ⚠ 日本語 ".repeat(12)),
         ];
         for theme in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()] {
-            let (handler, wrapper) = handlers(theme);
+            let Renderers {
+                wrapping: handler,
+                help: wrapper,
+                ..
+            } = handlers(theme);
             for help in &helps {
                 let mut by_miette = String::new();
                 let with_help = Sample {
@@ -881,9 +937,10 @@ mod tests {
     }
 
     fn render_one(finding: &Finding, text: &str) -> String {
-        let (handler, _) = handlers(GraphicalTheme::unicode_nocolor());
+        let renderers = handlers(GraphicalTheme::unicode_nocolor());
         let mut out = String::new();
-        handler
+        renderers
+            .for_message(&finding.message)
             .render_report(&mut out, &FindingDiagnostic::new(finding, text.into()))
             .unwrap();
         out
@@ -915,6 +972,13 @@ mod tests {
         let span_col = column_of(code_line, code_line.find("\"w\"").unwrap());
         let label_col = column_of(label_line, label_line.find('─').unwrap());
         assert_eq!(label_col, span_col, "{out}");
+        // A span over several lines, one of them long, is cut to its first line.
+        let first = text.find("# generated").unwrap();
+        let out = render_one(&finding_at("deploy.yaml", first, text.len()), &text);
+        assert!(
+            out.contains("[deploy.yaml:1:1]") && out.len() < 1_000,
+            "{out}"
+        );
         // A line next to a long one is cut too: the long neighbour is not shown.
         let short = text.find("next").unwrap();
         let out = render_one(&finding_at("deploy.yaml", short, short + 4), &text);
@@ -946,6 +1010,75 @@ mod tests {
                 let _ = render_one(&finding, &text);
             }
         }
+    }
+
+    /// Where `fits_on_its_line` says wrapping changes nothing, miette's output with and
+    /// without wrapping is the same, in both themes: widths around the limit, wide and
+    /// combining characters, emoji, inner runs of spaces, punctuation that textwrap may break at.
+    #[test]
+    fn messages_that_fit_render_alike_without_wrapping() {
+        let pieces = [
+            "word",
+            "`nginx:latest`",
+            "é",
+            "日本",
+            "🚀",
+            "a\u{301}",
+            "x-y/z",
+            "  ",
+            "(",
+            ")",
+            "…",
+            "--flag=value",
+            "https://example.com/a/b",
+            "tab",
+            "ﬁ",
+            "\u{a0}",
+            ",",
+            ";",
+        ];
+        let mut messages = Vec::new();
+        for seed in 0..400usize {
+            let mut message = String::from("Deployment");
+            let mut i = seed;
+            while textwrap::core::display_width(&message) < 70 + seed % 40 {
+                message.push(' ');
+                message.push_str(pieces[i % pieces.len()]);
+                i = i.wrapping_mul(31).wrapping_add(7);
+            }
+            messages.push(message);
+        }
+        messages.push("x".repeat(REPORT_WIDTH - 2 - MESSAGE_INDENT));
+        messages.push("x".repeat(REPORT_WIDTH - 1 - MESSAGE_INDENT));
+        messages.push("日".repeat((REPORT_WIDTH - 2 - MESSAGE_INDENT) / 2));
+        let mut fitting = 0;
+        for theme in [GraphicalTheme::unicode(), GraphicalTheme::unicode_nocolor()] {
+            let renderers = handlers(theme);
+            for message in &messages {
+                if !fits_on_its_line(message) {
+                    continue;
+                }
+                fitting += 1;
+                let mut finding = finding_at("f.yaml", 0, 1);
+                finding.message = message.clone();
+                let text: Arc<str> = "a: 1\n".into();
+                let render = |handler: &GraphicalReportHandler| {
+                    let mut out = String::new();
+                    let diag = FindingDiagnostic::new(&finding, text.clone());
+                    handler.render_report(&mut out, &diag).unwrap();
+                    out
+                };
+                assert_eq!(
+                    render(&renderers.one_line),
+                    render(&renderers.wrapping),
+                    "{message:?}"
+                );
+            }
+        }
+        assert!(fitting > 300, "only {fitting} messages fit");
+        assert!(!fits_on_its_line(
+            &"x".repeat(REPORT_WIDTH - 1 - MESSAGE_INDENT)
+        ));
     }
 
     /// Everything miette reads from a span: the same through the window as from the whole
