@@ -81,11 +81,20 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Escapes a command's message.
+/// Escapes a command's message. Other control characters (a file name's escape sequence) have
+/// no escape in the runner's syntax and reach the log as written: they are written out.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() && c != '\t' => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a command property value.
@@ -100,6 +109,7 @@ mod tests {
     #[test]
     fn escapes_as_the_runner_expects() {
         assert_eq!(data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(data("a\u{1b}[2J\tb"), "a\\u{1b}[2J\tb");
         assert_eq!(property("a,b:c"), "a%2Cb%3Ac");
     }
 }

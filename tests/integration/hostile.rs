@@ -574,6 +574,55 @@ fn huge_lines_and_values_do_not_swell_any_report() {
     }
 }
 
+/// A repository cannot drive the terminal of whoever audits it: no escape sequence, backspace
+/// or C1 control from a file, a file name or a value reaches any report raw.
+#[test]
+fn control_characters_from_files_never_reach_a_report_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "docker-compose.yml",
+        b"services:\n  web:\n    image: \"evil\\e]0;pwned\\a\\e[2J\\x9b31m\"\n    user: root\n",
+    );
+    write(
+        root,
+        "Dockerfile",
+        b"FROM alpine\x1b[2J:latest\nRUN echo \x08\x08ok\n",
+    );
+    write(root, "k8s/\x1b[31mdeploy.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n");
+    write(root, "nginx/nginx.conf", b"server {\n  listen 80\n");
+    let root_arg = root.display().to_string();
+    for format in [
+        "terminal", "json", "sarif", "markdown", "html", "junit", "github",
+    ] {
+        let args = [
+            "audit",
+            &root_arg,
+            "--no-config",
+            "--color",
+            "never",
+            "--format",
+            format,
+        ];
+        let run = run_bounded(&args, &[], Duration::from_secs(60));
+        assert!(
+            matches!(run.code, Some(0 | 1)),
+            "{format}: exit {:?}",
+            run.code
+        );
+        let text = String::from_utf8_lossy(&run.stdout);
+        assert!(
+            text.contains("alpine"),
+            "{format}: the Dockerfile was not reported"
+        );
+        let raw = text
+            .char_indices()
+            .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
+        assert!(raw.is_none(), "{format}: raw control {raw:?}");
+    }
+}
+
 #[test]
 fn corpus_reports_do_not_depend_on_the_thread_count() {
     let corpus = crate::common::repo_root().join("../shared/corpus");
