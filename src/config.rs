@@ -153,7 +153,8 @@ impl Config {
         Err(Box::new(ConfigError {
             path: name.to_string(),
             first: first.message,
-            src: NamedSource::new(name, text.to_string()).with_language("yaml"),
+            src: NamedSource::new(name, crate::inert::source(&text.into()).to_string())
+                .with_language("yaml"),
             span: first.span,
             label: first.label,
             help: first.help,
@@ -241,11 +242,12 @@ impl Checker<'_> {
         } else {
             span
         };
+        // Messages quote the file: printable, and short however long what they quote.
         self.problems.push(Problem {
-            message,
+            message: crate::finding::bounded(message),
             span: (span.start, span.len()).into(),
             label: label.to_string(),
-            help,
+            help: help.map(crate::finding::bounded),
         });
     }
 
@@ -323,7 +325,9 @@ impl Checker<'_> {
                 continue;
             };
             if catalog::lookup(id).is_none() {
-                let help = crate::error::did_you_mean(id)
+                let help = (id.len() <= 100)
+                    .then(|| crate::error::did_you_mean(id))
+                    .flatten()
                     .map(|s| format!("did you mean `{s}`? `shipshape rules` lists every rule"))
                     .unwrap_or_else(|| "`shipshape rules` lists every rule id".into());
                 self.problem(

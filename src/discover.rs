@@ -479,7 +479,14 @@ impl IgnoreRules {
     }
 }
 
+/// The path of a file found under `root`, `/`-separated, as reports show it. A name's control
+/// characters are written out (`\u{1b}`): the path is printed, and the file is read by its
+/// full path, never by this one.
 fn relative(root: &Path, path: &Path) -> Option<String> {
+    relative_raw(root, path).map(crate::inert::visible_controls)
+}
+
+fn relative_raw(root: &Path, path: &Path) -> Option<String> {
     // The walker's paths are `root` joined with plain names: on Unix the relative path is the
     // bytes after `root` and a separator. Comparing components instead cost more than reading
     // the folder.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod finding;
 pub mod gate;
 pub mod git_snapshot;
+pub mod inert;
 pub mod kind;
 pub mod model;
 pub mod parse;

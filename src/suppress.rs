@@ -155,7 +155,11 @@ pub fn apply(
     for (i, d) in directives.iter().enumerate() {
         for (r, (id, span)) in d.rules.iter().enumerate() {
             let message = if catalog::lookup(id).is_none() {
-                let hint = crate::error::did_you_mean(id)
+                // No rule id is long: a huge one gets no suggestion (an edit distance
+                // against every rule would take seconds).
+                let hint = (id.len() <= 100)
+                    .then(|| crate::error::did_you_mean(id))
+                    .flatten()
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 format!("this suppression names `{id}`, which is not a rule{hint}")
@@ -214,8 +218,8 @@ fn unused_finding(
         rule: meta.id.clone(),
         category: Category::General,
         severity: meta.severity,
-        message,
-        subject: format!("{}#ignore[{rule}]", d.path),
+        message: crate::finding::bounded(message),
+        subject: crate::finding::bounded_key(format!("{}#ignore[{rule}]", d.path)),
         path: d.path.clone(),
         span,
         line,
@@ -300,7 +304,7 @@ fn collect(project: &Project) -> Vec<Directive> {
         let pos = file.lines.position(&file.text, entry.key.span.start);
         let reason = object
             .annotation("shipshape.dev/ignore-reason")
-            .map(str::to_string);
+            .map(|r| crate::finding::bounded(r.to_string()));
         out.push(Directive {
             kind: Kind::Annotation,
             path: file.path.clone(),
@@ -356,11 +360,12 @@ fn parse_comment(line: &str, offset: usize) -> Option<Comment> {
         None => (Vec::new(), cursor),
     };
     let tail = line.get(tail_start..line_end).unwrap_or("");
-    let reason = tail
-        .trim()
-        .trim_start_matches([':', '-', '—', ' '])
-        .trim()
-        .to_string();
+    let reason = crate::finding::bounded(
+        tail.trim()
+            .trim_start_matches([':', '-', '—', ' '])
+            .trim()
+            .to_string(),
+    );
     Some(Comment {
         start: offset + marker,
         end: offset + line_end,

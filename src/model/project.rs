@@ -314,6 +314,10 @@ impl Project {
                 .or_default()
                 .push(file);
         }
+        // A notice may quote what it found (a link's target, a value): printable, like paths.
+        for notice in &mut notices {
+            notice.message = crate::inert::visible_controls(std::mem::take(&mut notice.message));
+        }
         notices.sort();
         project.notices = notices;
         project.timings = vec![

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use super::{Options, Report};
 use crate::catalog;
 use crate::finding::{Category, Finding, Severity};
+use crate::inert;
 use crate::kind::FileKind;
 use crate::score::{Grade, Phase};
 
@@ -84,11 +85,11 @@ fn suppressed(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "  {}:{} {} · by {} · {}",
-            inert(&f.path),
+            inert::one_line(&f.path),
             f.line,
             f.rule,
-            inert(&origin),
-            inert(by.reason.as_deref().unwrap_or("no reason given"))
+            inert::one_line(&origin),
+            inert::one_line(by.reason.as_deref().unwrap_or("no reason given"))
         )?;
     }
     if listed.len() > 30 {
@@ -112,7 +113,8 @@ fn gate(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<()> {
         } else {
             style.paint("31", "✗ FAIL")
         };
-        writeln!(out, "  {mark}  {:<22} {}", check.gate, check.message)?;
+        let message = inert::one_line(&check.message);
+        writeln!(out, "  {mark}  {:<22} {message}", check.gate)?;
     }
     Ok(())
 }
@@ -245,7 +247,9 @@ fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<
         writeln!(
             out,
             "  baseline {}: {} known finding(s) set aside, {} new",
-            b.path, b.known, b.new
+            inert::one_line(&b.path),
+            b.known,
+            b.new
         )?;
         if !b.absent.is_empty() {
             writeln!(
@@ -257,7 +261,11 @@ fn scorecard(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<
     }
     if let Some(d) = &report.diff {
         let short: String = d.commit.chars().take(10).collect();
-        writeln!(out, "\n  Compared with {} ({short}):", d.base)?;
+        writeln!(
+            out,
+            "\n  Compared with {} ({short}):",
+            inert::one_line(&d.base)
+        )?;
         writeln!(
             out,
             "    {:<26} {}",
@@ -339,7 +347,7 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
     let sources: HashMap<&str, Arc<str>> = report
         .sources
         .par_iter()
-        .map(|(path, text)| (path.as_str(), inert_source(text)))
+        .map(|(path, text)| (path.as_str(), inert::source(text)))
         .collect();
     for category in Category::SCORED.into_iter().chain([Category::General]) {
         let in_category: Vec<&Finding> = report
@@ -371,7 +379,8 @@ fn findings(report: &Report, out: &mut dyn Write, style: &Style) -> io::Result<(
                     let mut rendered = String::new();
                     let handler = renderers.for_message(&f.message);
                     if handler.render_report(&mut rendered, &diag).is_err() {
-                        return format!("{}:{}:{}: {}\n", f.path, f.line, f.column, f.message);
+                        let path = inert::one_line(&f.path);
+                        return format!("{path}:{}:{}: {}\n", f.line, f.column, f.message);
                     }
                     // The help is miette's footer, the last thing it writes.
                     let help = match &f.suggestion {
@@ -433,7 +442,12 @@ fn notices(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "Skipped {} file(s):", report.notices.len())?;
     for n in report.notices.iter().take(20) {
-        writeln!(out, "  {}: {}", inert(&n.path), inert(&n.message))?;
+        writeln!(
+            out,
+            "  {}: {}",
+            inert::one_line(&n.path),
+            inert::one_line(&n.message)
+        )?;
     }
     if report.notices.len() > 20 {
         writeln!(
@@ -627,38 +641,6 @@ fn finding_help(finding: &Finding) -> String {
     help
 }
 
-/// Text from the repository (a path, a notice) as the terminal may print it: control
-/// characters written out as escapes, so that no file can send the terminal a sequence.
-fn inert(text: &str) -> std::borrow::Cow<'_, str> {
-    let may_hold = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
-    if text.bytes().any(may_hold) && text.chars().any(char::is_control) {
-        crate::finding::visible_controls(text.replace(['\n', '\t'], " ")).into()
-    } else {
-        text.into()
-    }
-}
-
-/// A file's text as its snippets may show it: every control character a terminal would act on
-/// (an escape sequence that clears the screen or retitles the window, a backspace that hides
-/// what was printed, C1 controls) becomes `?`, byte for byte, so that spans stay where they
-/// are. Line breaks and tabs stay. Most files have none and are shared as they are.
-fn inert_source(text: &Arc<str>) -> Arc<str> {
-    let acts = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if !crate::finding::may_hold_controls(text.as_bytes()) || !text.chars().any(acts) {
-        return Arc::clone(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if acts(c) {
-            // As many `?` as the character has bytes.
-            out.extend(std::iter::repeat_n('?', c.len_utf8()));
-        } else {
-            out.push(c);
-        }
-    }
-    out.into()
-}
-
 /// Lines longer than this are shown cut around the finding: a minified manifest's single line
 /// would otherwise be printed whole, megabytes of it, for every finding in it.
 const LONG_LINE: usize = 400;
@@ -713,7 +695,7 @@ impl CutLine {
         let label_start = prefix.len() + start - keep_start;
         let label_len = end.min(keep_end) - start;
         Some(CutLine {
-            name: inert(&finding.path).into_owned(),
+            name: inert::one_line(&finding.path).into_owned(),
             excerpt: format!("{prefix}{kept}{suffix}"),
             line: line_breaks(&bytes[..line_start]),
             column_base: keep_start - line_start - prefix.len(),
@@ -815,7 +797,7 @@ impl<'a> FindingDiagnostic<'a> {
             finding,
             cut: CutLine::around(finding, &text),
             source: WindowedSource {
-                name: inert(&finding.path).into_owned(),
+                name: inert::one_line(&finding.path).into_owned(),
                 text,
             },
         }
@@ -1112,19 +1094,6 @@ mod tests {
         assert!(!fits_on_its_line(
             &"x".repeat(REPORT_WIDTH - 1 - MESSAGE_INDENT)
         ));
-    }
-
-    /// A file's controls become `?`, byte for byte: spans stay put and nothing reaches the
-    /// terminal; a file without any is shared, not copied.
-    #[test]
-    fn sources_lose_their_control_characters_byte_for_byte() {
-        let dirty: Arc<str> = "FROM a\u{1b}[2J\u{8}\u{9b}\tb\r\nRUN é ©\u{7f}\n".into();
-        let shown = inert_source(&dirty);
-        assert_eq!(&*shown, "FROM a?[2J???\tb\r\nRUN é ©?\n");
-        assert_eq!(shown.len(), dirty.len());
-        let clean: Arc<str> = "FROM alpine:3.20\r\nUSER café\t1000\n".into();
-        assert!(Arc::ptr_eq(&inert_source(&clean), &clean));
-        assert_eq!(inert("a\u{1b}]0;x\u{7}\nb"), "a\\u{1b}]0;x\\u{7} b");
     }
 
     /// Everything miette reads from a span: the same through the window as from the whole
