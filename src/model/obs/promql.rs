@@ -57,6 +57,12 @@ pub fn analyse(expr: &str) -> Result<Facts, String> {
     if let Some(number) = duration_out_of_range(expr) {
         return Err(format!("duration {number} is out of range"));
     }
+    if let Some(count) = regex_repeat_over_limit(expr) {
+        return Err(format!(
+            "invalid repeat count {count} in a regex matcher: Prometheus (RE2) allows at most \
+             {MAX_REPEAT}"
+        ));
+    }
     let cheap = without_regex_matchers(expr);
     let ast = parser::parse(cheap.as_deref().unwrap_or(expr)).map_err(|e| e.to_string())?;
     let mut facts = Facts::default();
@@ -95,6 +101,55 @@ pub fn analyse(expr: &str) -> Result<Facts, String> {
         }
     }
     Ok(facts)
+}
+
+/// The largest counted repetition RE2, and so Prometheus, accepts in a regex (`a{1000}`).
+const MAX_REPEAT: u64 = 1000;
+
+/// A counted repetition over RE2's limit in a regex matcher's pattern (`=~"a.{0,600000}"`), which
+/// Prometheus rejects. Checked before parsing: promql-parser compiles such a regex up to the
+/// regex crate's size limit, about 0.1 s each, which a hostile rule file could repeat 100,000
+/// times.
+fn regex_repeat_over_limit(expr: &str) -> Option<u64> {
+    let bytes = expr.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memmem::find(&bytes[from..], b"~") {
+        let op = from + found;
+        from = op + 1;
+        if op == 0 || !matches!(bytes[op - 1], b'=' | b'!') {
+            continue;
+        }
+        let mut at = op + 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        let Some(&quote @ (b'"' | b'\'' | b'`')) = bytes.get(at) else {
+            continue;
+        };
+        let Some(len) = memchr::memchr(quote, &bytes[at + 1..]) else {
+            continue;
+        };
+        let pattern = &expr[at + 1..at + 1 + len];
+        for (brace, _) in pattern.match_indices('{') {
+            let inner = pattern[brace + 1..].split('}').next().unwrap_or("");
+            let counts: Vec<&str> = inner.split(',').collect();
+            let numeric = counts.len() <= 2
+                && !counts[0].is_empty()
+                && counts.iter().all(|c| c.bytes().all(|b| b.is_ascii_digit()));
+            if !numeric {
+                continue;
+            }
+            let over = counts
+                .iter()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.parse::<u64>().unwrap_or(u64::MAX))
+                .find(|&n| n > MAX_REPEAT);
+            if over.is_some() {
+                return over;
+            }
+        }
+    }
+    None
 }
 
 /// `expr` with each regex matcher whose pattern is valid and cannot match the empty string
@@ -499,6 +554,29 @@ mod tests {
 
     /// Found by fuzzing (`fuzz/fuzz_targets/promql.rs`): `promql-parser` panicked converting a
     /// plain number of seconds too large for a `Duration`.
+    #[test]
+    fn regex_repeats_over_re2s_limit_are_errors_before_compiling() {
+        for expr in [
+            r#"up{job=~"a.{0,600000}"}"#,
+            r#"up{job!~ 'x{1001}'}"#,
+            r#"sum(rate(x{a=~`b{2000,}`}[5m]))"#,
+        ] {
+            let err = analyse(expr).unwrap_err();
+            assert!(err.contains("invalid repeat count"), "{expr}: {err}");
+        }
+        for expr in [
+            r#"up{job=~"a{2,1000}"}"#,
+            r#"up{job="x{5000}"}"#,
+            "up{job=~\"a{\"}",
+        ] {
+            let err = analyse(expr).err();
+            assert!(
+                err.as_deref().is_none_or(|e| !e.contains("repeat count")),
+                "{expr}: {err:?}"
+            );
+        }
+    }
+
     #[test]
     fn durations_out_of_range_are_errors_not_panics() {
         for e in [
