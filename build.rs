@@ -1,4 +1,9 @@
-//! Embeds the rule catalog (`rules/<category>/<id>.toml`) into the binary.
+//! Embeds the rule catalog (`rules/<category>/<id>.toml`) into the binary, each entry turned
+//! into JSON here: parsing the TOML at run time cost about 10 M instructions, a quarter of an
+//! audit of a 50-file repository (every audit needs every rule's entry), and serde_json reads
+//! the same entries several times faster. The entries keep their TOML schema: the crate
+//! deserializes the JSON into the same `RuleMeta`, so unknown fields and bad values are still
+//! refused, and a TOML syntax error stops the build with the file's name.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -28,14 +33,14 @@ fn main() {
         }
     }
     entries.sort();
-    let mut out = String::from("pub(crate) static CATALOG_FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from("pub(crate) static CATALOG_ENTRIES: &[(&str, &str)] = &[\n");
     for (rel, path) in entries {
-        writeln!(
-            out,
-            "    ({rel:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .expect("writing to a String cannot fail");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("rules/{rel}: cannot read: {e}"));
+        let table: toml::Table =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("rules/{rel}: invalid TOML: {e}"));
+        let json = serde_json::to_string(&table).expect("a TOML table is valid JSON");
+        writeln!(out, "    ({rel:?}, {json:?}),").expect("writing to a String cannot fail");
     }
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog.rs");

@@ -72,10 +72,11 @@ impl RuleMeta {
 pub fn catalog() -> &'static [RuleMeta] {
     static CATALOG: OnceLock<Vec<RuleMeta>> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let mut rules: Vec<RuleMeta> = CATALOG_FILES
+        // `build.rs` turned each TOML entry into JSON.
+        let mut rules: Vec<RuleMeta> = CATALOG_ENTRIES
             .iter()
-            .map(|(source, text)| {
-                let mut meta: RuleMeta = toml::from_str(text).unwrap_or_else(|e| {
+            .map(|(source, json)| {
+                let mut meta: RuleMeta = serde_json::from_str(json).unwrap_or_else(|e| {
                     panic!("internal error: rule catalog entry {source} is invalid: {e}")
                 });
                 meta.source = source.to_string();
