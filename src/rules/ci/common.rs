@@ -61,12 +61,13 @@ pub fn step_subject(project: &Project, file: FileId, job: &str, index: usize) ->
     format!("{}#jobs.{job}.steps[{index}]", project.path(file))
 }
 
-/// "the CI pipeline" phrased for the system in use, for messages.
+/// The repository's CI jobs phrased for the system in use, for messages. Always plural:
+/// messages go on with "have no …" and "never build …".
 pub fn pipeline_name(project: &Project) -> &'static str {
     match project.ci.system() {
         Some(CiSystem::Github) => "the GitHub Actions workflows",
-        Some(CiSystem::Gitlab) => "the GitLab CI pipeline",
-        _ => "the CI pipeline",
+        Some(CiSystem::Gitlab) => "the GitLab CI jobs",
+        _ => "the CI jobs",
     }
 }
 
