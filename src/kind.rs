@@ -494,9 +494,7 @@ pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
         if is_cloudformation_doc(doc) {
             return FileKind::CloudFormation;
         }
-        if doc.get("apiVersion").and_then(|n| n.as_str()).is_some()
-            && doc.get("kind").and_then(|n| n.as_str()).is_some()
-        {
+        if is_kubernetes_object(doc) {
             kubernetes = true;
             continue;
         }
@@ -581,6 +579,55 @@ pub fn sniff_yaml_content(docs: &[crate::parse::yaml::Node]) -> FileKind {
     } else {
         FileKind::OtherYaml
     }
+}
+
+/// A document shaped like a Kubernetes object (`apiVersion` and `kind`) that is not one of the
+/// tool configuration files that borrow the shape but are never applied to a cluster.
+pub fn is_kubernetes_object(doc: &crate::parse::yaml::Node) -> bool {
+    let field = |key| doc.get(key).and_then(|n| n.as_str());
+    match (field("apiVersion"), field("kind")) {
+        (Some(api_version), Some(kind)) => !is_tool_config(api_version.trim(), kind.trim()),
+        _ => false,
+    }
+}
+
+/// API groups of tools' own configuration files: Backstage's catalog, Skaffold, Garden, Score,
+/// kind, k3d, ctlptl, eksctl and k0sctl cluster files, kubeadm, the audit policy and the
+/// components' `*.config.k8s.io` files (kubelet, kube-proxy, the API server's admission and
+/// encryption configs, kustomize's Kustomization and Component), kpt, and the kuttl and
+/// Chainsaw test suites. Groups of objects a cluster serves (Cluster API's `cluster.x-k8s.io`
+/// among them) are not here.
+const TOOL_GROUPS: &[&str] = &[
+    "skaffold",
+    "backstage.io",
+    "garden.io",
+    "score.dev",
+    "kind.x-k8s.io",
+    "k3d.io",
+    "ctlptl.dev",
+    "eksctl.io",
+    "k0sctl.k0sproject.io",
+    "kubeadm.k8s.io",
+    "audit.k8s.io",
+    "client.authentication.k8s.io",
+    "kpt.dev",
+    "kuttl.dev",
+    "chainsaw.kyverno.io",
+];
+
+fn is_tool_config(api_version: &str, kind: &str) -> bool {
+    // A kubeconfig, and kustomize's built-in generator and transformer configs.
+    if (api_version == "v1" && kind == "Config") || api_version == "builtin" {
+        return true;
+    }
+    let Some((group, _version)) = api_version.split_once('/') else {
+        return false;
+    };
+    let group = group.to_ascii_lowercase();
+    group.ends_with(".config.k8s.io")
+        || TOOL_GROUPS
+            .iter()
+            .any(|g| group == *g || group.strip_suffix(g).is_some_and(|p| p.ends_with('.')))
 }
 
 /// `AWSTemplateFormatVersion`, a SAM `Transform`, or a `Resources` map with an `AWS::` type.
@@ -686,6 +733,39 @@ mod tests {
             k("on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps: []\n"),
             FileKind::GithubWorkflow
         );
+    }
+
+    #[test]
+    fn tool_configs_shaped_like_kubernetes_objects_are_not_manifests() {
+        let k =
+            |text: &str| sniff_yaml_content(&crate::parse::yaml::parse(text).unwrap().documents);
+        for tool in [
+            "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\n",
+            "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\n",
+            "apiVersion: skaffold/v4beta11\nkind: Config\nmanifests:\n  rawYaml: [k8s/*.yaml]\n",
+            "apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnodes:\n  - role: control-plane\n",
+            "apiVersion: k3d.io/v1alpha5\nkind: Simple\n",
+            "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\n",
+            "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+            "apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\n",
+            "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n",
+            "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+            "apiVersion: builtin\nkind: PatchTransformer\n",
+            "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\n",
+        ] {
+            assert_eq!(k(tool), FileKind::OtherYaml, "{tool}");
+        }
+        for object in [
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+            "apiVersion: v1\nkind: ConfigMap\n",
+            "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\n",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\n",
+            // A manifest beside a tool's file in one stream is still a manifest.
+            "apiVersion: skaffold/v4beta11\nkind: Config\n---\napiVersion: v1\nkind: Service\n",
+        ] {
+            assert_eq!(k(object), FileKind::Kubernetes, "{object}");
+        }
     }
 
     #[test]

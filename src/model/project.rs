@@ -731,6 +731,11 @@ fn push_k8s(out: &mut Vec<K8sObject>, file: FileId, doc: Node, default_ns: &str)
         }
         return;
     }
+    // A tool's file in the same stream as manifests (a Skaffold config, a kubeconfig) is not an
+    // object of the cluster.
+    if !crate::kind::is_kubernetes_object(&doc) {
+        return;
+    }
     if let Some(obj) = K8sObject::from_node(file, doc, default_ns) {
         out.push(obj);
     }

@@ -735,3 +735,70 @@ fn templates_that_do_not_parse_are_noticed_not_reported_as_broken() {
         ]
     );
 }
+
+#[test]
+fn ci_messages_name_the_pipeline_in_agreement_with_their_verb() {
+    let dir = tempfile::tempdir().unwrap();
+    let systems = [
+        (
+            ".gitlab-ci.yml",
+            "build:\n  script:\n    - echo hi\n",
+            "the GitLab CI jobs",
+        ),
+        (
+            "azure-pipelines.yml",
+            "steps:\n  - script: echo hi\n",
+            "the CI jobs",
+        ),
+    ];
+    for (name, text, subject) in systems {
+        let repo = dir.path().join(name.trim_start_matches('.'));
+        write(&repo, "Dockerfile", b"FROM python:3.12-slim\n");
+        write(&repo, name, text.as_bytes());
+        let report = audit(&repo, &["ci-missing-tests", "cross-image-not-built-in-ci"]);
+        let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            messages.contains(&format!("{subject} have no test step (such as pytest, go test, cargo test, npm test or mvn verify)").as_str()),
+            "{name}: {messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&format!("{subject} never build the images"))),
+            "{name}: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn tool_configs_shaped_like_manifests_do_not_make_a_kubernetes_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "catalog-info.yaml",
+        b"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: web\nspec:\n  type: service\n",
+    );
+    write(
+        dir.path(),
+        "kind-config.yaml",
+        b"apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnodes:\n  - role: control-plane\n",
+    );
+    let project = Project::load(dir.path(), &Default::default()).unwrap();
+    assert!(project.k8s.is_empty());
+    assert!(
+        kinds_of(&project)
+            .iter()
+            .all(|(_, kind)| *kind == FileKind::OtherYaml),
+        "{:?}",
+        kinds_of(&project)
+    );
+    let report = audit(dir.path(), &[]);
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.rule == "iac-missing-infrastructure-code"),
+        "{:?}",
+        report.findings
+    );
+}
