@@ -324,8 +324,46 @@ impl FileKind {
         if is_yaml_ext {
             return Some(FileKind::Yaml);
         }
+        if is_site_folder(dir) && !is_backup_name(&lower) {
+            // Debian's layout names a server block for its site, without `.conf`
+            // (`sites-available/default`, `sites-enabled/example.com`): settled by content, so
+            // an Apache site there is left alone.
+            return Some(FileKind::Conf);
+        }
         None
     }
+}
+
+/// `…/sites-available/` or `…/sites-enabled/`, as `split_dir` gives a folder.
+fn is_site_folder(dir: &str) -> bool {
+    let last = dir.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last.eq_ignore_ascii_case("sites-available") || last.eq_ignore_ascii_case("sites-enabled")
+}
+
+/// Editors' and package managers' copies beside a config: not what the server reads.
+fn is_backup_name(lower: &str) -> bool {
+    lower.starts_with('.')
+        || lower.ends_with('~')
+        || [
+            ".bak",
+            ".orig",
+            ".old",
+            ".save",
+            ".swp",
+            ".tmp",
+            ".disabled",
+            ".dist",
+            ".example",
+            ".sample",
+            ".md",
+            ".txt",
+        ]
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+        || lower.contains(".dpkg-")
+        || lower.contains(".ucf-")
+        || lower.contains(".rpmnew")
+        || lower.contains(".rpmsave")
 }
 
 /// JSON files that are never CloudFormation templates: not worth reading.
@@ -707,6 +745,12 @@ mod tests {
         );
         assert_eq!(k("k8s/app.yaml"), Some(FileKind::Yaml));
         assert_eq!(k("deploy/default.conf"), Some(FileKind::Conf));
+        assert_eq!(k("etc/nginx/sites-available/default"), Some(FileKind::Conf));
+        assert_eq!(k("sites-enabled/example.com"), Some(FileKind::Conf));
+        assert_eq!(k("sites-available/default.dpkg-dist"), None);
+        assert_eq!(k("sites-available/default~"), None);
+        assert_eq!(k("sites-available/README.md"), None);
+        assert_eq!(k("docs/default"), None);
         assert_eq!(k("README.md"), None);
         assert_eq!(k("src/main.py"), None);
     }

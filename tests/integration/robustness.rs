@@ -802,3 +802,41 @@ fn tool_configs_shaped_like_manifests_do_not_make_a_kubernetes_repository() {
         report.findings
     );
 }
+
+#[test]
+fn server_blocks_in_debians_site_folders_are_read_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Debian's nginx-common ships this one, without an extension.
+    write(
+        root,
+        "etc/nginx/sites-available/default",
+        b"# Default server configuration\n#\nserver {\n\tlisten 80 default_server;\n\tlisten [::]:80 default_server;\n\troot /var/www/html;\n\tindex index.html index.htm index.nginx-debian.html;\n\tserver_name _;\n\tlocation / {\n\t\ttry_files $uri $uri/ =404;\n\t}\n}\n",
+    );
+    write(
+        root,
+        "deploy/sites-enabled/shop.example.com",
+        b"server {\n  listen 443 ssl;\n  server_name shop.example.com;\n}\n",
+    );
+    // Apache keeps its sites in folders of the same name.
+    write(
+        root,
+        "apache/sites-available/legacy",
+        b"<VirtualHost *:80>\n  ServerName legacy\n</VirtualHost>\n",
+    );
+    write(
+        root,
+        "etc/nginx/sites-available/default.dpkg-dist",
+        b"server {\n  listen 80;\n}\n",
+    );
+    let project = Project::load(root, &Default::default()).unwrap();
+    assert_eq!(
+        kinds_of(&project),
+        vec![
+            ("deploy/sites-enabled/shop.example.com", FileKind::Nginx),
+            ("etc/nginx/sites-available/default", FileKind::Nginx),
+        ]
+    );
+    assert!(project.failures.is_empty(), "{:?}", project.failures);
+    assert!(project.notices.is_empty(), "{:?}", project.notices);
+}
