@@ -342,24 +342,40 @@ fn is_site_folder(dir: &str) -> bool {
 
 /// Editors' and package managers' copies beside a config: not what the server reads.
 fn is_backup_name(lower: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        ".bak",
+        ".backup",
+        ".bk",
+        ".bkp",
+        ".orig",
+        ".old",
+        ".save",
+        ".swp",
+        ".swo",
+        ".tmp",
+        ".rej",
+        ".disabled",
+        ".dist",
+        ".example",
+        ".sample",
+        ".pacnew",
+        ".pacsave",
+        ".md",
+        ".txt",
+        // Templates that render a site: judged once rendered, not as written.
+        ".erb",
+        ".j2",
+        ".jinja",
+        ".jinja2",
+        ".tmpl",
+        ".tpl",
+        ".template",
+        ".in",
+    ];
     lower.starts_with('.')
         || lower.ends_with('~')
-        || [
-            ".bak",
-            ".orig",
-            ".old",
-            ".save",
-            ".swp",
-            ".tmp",
-            ".disabled",
-            ".dist",
-            ".example",
-            ".sample",
-            ".md",
-            ".txt",
-        ]
-        .iter()
-        .any(|suffix| lower.ends_with(suffix))
+        || (lower.starts_with('#') && lower.ends_with('#'))
+        || SUFFIXES.iter().any(|suffix| lower.ends_with(suffix))
         || lower.contains(".dpkg-")
         || lower.contains(".ucf-")
         || lower.contains(".rpmnew")
@@ -632,9 +648,10 @@ pub fn is_kubernetes_object(doc: &crate::parse::yaml::Node) -> bool {
 /// API groups of tools' own configuration files: Backstage's catalog, Skaffold, Garden, Score,
 /// kind, k3d, ctlptl, eksctl and k0sctl cluster files, kubeadm, the audit policy and the
 /// components' `*.config.k8s.io` files (kubelet, kube-proxy, the API server's admission and
-/// encryption configs, kustomize's Kustomization and Component), kpt, and the kuttl and
-/// Chainsaw test suites. Groups of objects a cluster serves (Cluster API's `cluster.x-k8s.io`
-/// among them) are not here.
+/// encryption configs, kustomize's Kustomization and Component), kpt functions, Crossplane
+/// package metadata, Carvel's vendir, kbld and kapp, kwok's config, the kuttl, Chainsaw and
+/// Kyverno CLI tests and operator-sdk's scorecard. Groups of objects a cluster serves (Cluster
+/// API's `cluster.x-k8s.io`, kpt's `ResourceGroup`, Porch's `porch.kpt.dev`) are not here.
 const TOOL_GROUPS: &[&str] = &[
     "skaffold",
     "backstage.io",
@@ -645,17 +662,30 @@ const TOOL_GROUPS: &[&str] = &[
     "ctlptl.dev",
     "eksctl.io",
     "k0sctl.k0sproject.io",
+    "config.kwok.x-k8s.io",
     "kubeadm.k8s.io",
     "audit.k8s.io",
+    "apiserver.k8s.io",
+    "eventratelimit.admission.k8s.io",
     "client.authentication.k8s.io",
-    "kpt.dev",
+    "fn.kpt.dev",
+    "meta.pkg.crossplane.io",
+    "vendir.k14s.io",
+    "kbld.k14s.io",
+    "kapp.k14s.io",
     "kuttl.dev",
     "chainsaw.kyverno.io",
+    "cli.kyverno.io",
+    "scorecard.operatorframework.io",
 ];
 
 fn is_tool_config(api_version: &str, kind: &str) -> bool {
-    // A kubeconfig, and kustomize's built-in generator and transformer configs.
-    if (api_version == "v1" && kind == "Config") || api_version == "builtin" {
+    // A kubeconfig, kustomize's built-in generator and transformer configs, and a kpt
+    // package's Kptfile (kpt's and Porch's other kinds are served by clusters).
+    if (api_version == "v1" && kind == "Config")
+        || api_version == "builtin"
+        || (api_version.starts_with("kpt.dev/") && kind == "Kptfile")
+    {
         return true;
     }
     let Some((group, _version)) = api_version.split_once('/') else {
@@ -750,6 +780,10 @@ mod tests {
         assert_eq!(k("sites-available/default.dpkg-dist"), None);
         assert_eq!(k("sites-available/default~"), None);
         assert_eq!(k("sites-available/README.md"), None);
+        assert_eq!(k("sites-available/default.backup"), None);
+        assert_eq!(k("sites-available/#default#"), None);
+        assert_eq!(k("sites-available/site.erb"), None);
+        assert_eq!(k("sites-available/site.pacnew"), None);
         assert_eq!(k("docs/default"), None);
         assert_eq!(k("README.md"), None);
         assert_eq!(k("src/main.py"), None);
@@ -796,6 +830,9 @@ mod tests {
             "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\n",
             "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
             "apiVersion: builtin\nkind: PatchTransformer\n",
+            "apiVersion: kpt.dev/v1\nkind: Kptfile\n",
+            "apiVersion: fn.kpt.dev/v1alpha1\nkind: SetLabels\n",
+            "apiVersion: vendir.k14s.io/v1alpha1\nkind: Config\n",
             "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\n",
         ] {
             assert_eq!(k(tool), FileKind::OtherYaml, "{tool}");
@@ -805,6 +842,8 @@ mod tests {
             "apiVersion: v1\nkind: ConfigMap\n",
             "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\n",
             "apiVersion: argoproj.io/v1alpha1\nkind: Application\n",
+            "apiVersion: kpt.dev/v1alpha1\nkind: ResourceGroup\n",
+            "apiVersion: config.porch.kpt.dev/v1alpha1\nkind: Repository\n",
             // A manifest beside a tool's file in one stream is still a manifest.
             "apiVersion: skaffold/v4beta11\nkind: Config\n---\napiVersion: v1\nkind: Service\n",
         ] {
