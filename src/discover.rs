@@ -103,6 +103,8 @@ pub fn discover_with(
         .build();
 
     let mut paths: Vec<(String, PathBuf)> = Vec::new();
+    // Links to files, with their targets: settled once the walk is over.
+    let mut links: Vec<(String, PathBuf)> = Vec::new();
     let mut notices = Vec::new();
     let mut charts_so_far: HashSet<String> = HashSet::new();
     let mut found = |rel: String, full_path: PathBuf| {
@@ -147,10 +149,10 @@ pub fn discover_with(
         }
         if file_type.is_symlink() {
             match symlink_target_inside(&root_canonical, root, entry.path()) {
-                SymlinkTarget::File(target) => found(rel, target),
+                SymlinkTarget::File(target) => links.push((rel, target)),
                 SymlinkTarget::Dir => {}
                 SymlinkTarget::Outside => {
-                    if FileKind::from_path(&rel).is_some() {
+                    if worth_a_notice(&rel) {
                         notices.push(Notice {
                             path: rel,
                             message:
@@ -160,7 +162,7 @@ pub fn discover_with(
                     }
                 }
                 SymlinkTarget::Broken(why) => {
-                    if FileKind::from_path(&rel).is_some() {
+                    if worth_a_notice(&rel) {
                         notices.push(Notice {
                             path: rel,
                             message: format!("symbolic link not followed: {why}"),
@@ -171,7 +173,7 @@ pub fn discover_with(
             continue;
         }
         if !file_type.is_file() {
-            if FileKind::from_path(&rel).is_some() {
+            if worth_a_notice(&rel) {
                 notices.push(Notice {
                     path: rel,
                     message: "not a regular file (FIFO, socket or device): skipped".into(),
@@ -182,10 +184,25 @@ pub fn discover_with(
         found(rel, entry.path().to_path_buf());
     }
     notices.append(&mut rules.take_notices());
+    let chart_dirs = helm_chart_dirs(paths.iter().chain(&links).map(|(rel, _)| rel.as_str()));
+    // A link to a file the walk met itself, read as the same kind, would judge that file twice
+    // and repeat every finding (Debian's `sites-enabled/site -> ../sites-available/site`): the
+    // file is judged under its own path. A link is kept when its target is ignored, excluded or
+    // named for no kind (`Dockerfile -> build/recipe`).
+    let walked: HashSet<&str> = paths.iter().map(|(rel, _)| rel.as_str()).collect();
+    let kind_of = |rel: &str| FileKind::from_path_in_repo(rel, &chart_dirs);
+    let links: Vec<(String, PathBuf)> = links
+        .into_iter()
+        .filter(|(rel, target)| {
+            relative(&root_canonical, target).is_none_or(|target_rel| {
+                !walked.contains(target_rel.as_str()) || kind_of(&target_rel) != kind_of(rel)
+            })
+        })
+        .collect();
+    paths.extend(links);
     paths.sort();
     paths.dedup_by(|a, b| a.0 == b.0);
 
-    let chart_dirs = helm_chart_dirs(paths.iter().map(|(rel, _)| rel.as_str()));
     let candidates = paths
         .into_iter()
         .filter_map(|(path, full_path)| {
@@ -202,6 +219,13 @@ pub fn discover_with(
         candidates,
         notices,
     })
+}
+
+/// A file of this name that cannot be read (a link out of the root, a FIFO) gets a notice
+/// when its name says it is ours: not for a `.conf` or `.json` whose content would have
+/// decided, as when it is read and turns out to be no input of ours.
+fn worth_a_notice(rel: &str) -> bool {
+    FileKind::from_path(rel).is_some_and(|kind| !matches!(kind, FileKind::Conf | FileKind::Json))
 }
 
 /// Folders that hold a `Chart.yaml`, with a trailing `/` (empty for a chart at the root).

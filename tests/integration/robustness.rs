@@ -829,6 +829,19 @@ fn server_blocks_in_debians_site_folders_are_read_by_content() {
         "etc/nginx/sites-available/default.dpkg-dist",
         b"server {\n  listen 80;\n}\n",
     );
+    // Enabled as Debian enables a site: judged once, under `sites-available/`.
+    std::fs::create_dir_all(root.join("etc/nginx/sites-enabled")).unwrap();
+    std::os::unix::fs::symlink(
+        "../sites-available/default",
+        root.join("etc/nginx/sites-enabled/default"),
+    )
+    .unwrap();
+    // A link out of the root in a site folder: its content is unknown, so no notice.
+    std::os::unix::fs::symlink(
+        "/etc/nginx/sites-available/other",
+        root.join("etc/nginx/sites-enabled/other"),
+    )
+    .unwrap();
     let project = Project::load(root, &Default::default()).unwrap();
     assert_eq!(
         kinds_of(&project),
