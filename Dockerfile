@@ -10,6 +10,10 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY rules ./rules
+# `[patch.crates-io]` builds the vendored parsers, and Cargo refuses a manifest whose declared
+# bench target is missing.
+COPY vendor ./vendor
+COPY benches ./benches
 RUN cargo build --release --locked --bin shipshape
 
 FROM gcr.io/distroless/cc-debian12@sha256:b7550f0b15838de14c564337eef2b804ba593ae55d81ca855421bd52f19bb480

@@ -308,3 +308,46 @@ fn files_met_before_their_chart_are_still_the_charts() {
         "{text}"
     );
 }
+
+/// The image is built from what its Dockerfile copies, not from the checkout: Cargo must load
+/// the manifest (its bench target, the vendored crates of `[patch.crates-io]`) from that alone.
+#[test]
+fn the_dockerfile_copies_everything_cargo_needs_to_build() {
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let entry = entry.unwrap();
+                copy_tree(&entry.path(), &to.join(entry.file_name()));
+            }
+        } else {
+            std::fs::copy(from, to).unwrap();
+        }
+    }
+    let root = crate::common::repo_root();
+    let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let context = tempfile::tempdir().unwrap();
+    for line in dockerfile.lines() {
+        let Some(args) = line.strip_prefix("COPY ") else {
+            continue;
+        };
+        if args.starts_with("--from") {
+            continue;
+        }
+        let words: Vec<&str> = args.split_whitespace().collect();
+        for source in &words[..words.len() - 1] {
+            copy_tree(&root.join(source), &context.path().join(source));
+        }
+    }
+    let output = std::process::Command::new(option_env!("CARGO").unwrap_or("cargo"))
+        // `cargo tree` loads every manifest for this platform without fetching other ones.
+        .args(["tree", "--offline", "--locked", "--depth", "1"])
+        .current_dir(context.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
