@@ -370,7 +370,7 @@ fn is_backup_name(lower: &str) -> bool {
         ".tmpl",
         ".tpl",
         ".template",
-        ".in",
+        // Not `.in`: sites are often named for their domain (`shop.example.in`).
     ];
     lower.starts_with('.')
         || lower.ends_with('~')
@@ -784,6 +784,7 @@ mod tests {
         assert_eq!(k("sites-available/#default#"), None);
         assert_eq!(k("sites-available/site.erb"), None);
         assert_eq!(k("sites-available/site.pacnew"), None);
+        assert_eq!(k("sites-enabled/shop.example.in"), Some(FileKind::Conf));
         assert_eq!(k("docs/default"), None);
         assert_eq!(k("README.md"), None);
         assert_eq!(k("src/main.py"), None);
