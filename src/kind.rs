@@ -691,7 +691,7 @@ fn is_tool_config(api_version: &str, kind: &str) -> bool {
     let Some((group, _version)) = api_version.split_once('/') else {
         return false;
     };
-    let group = group.to_ascii_lowercase();
+    // API groups are lowercase DNS names: compared as written, with no copy per document.
     group.ends_with(".config.k8s.io")
         || TOOL_GROUPS
             .iter()
